@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KEEL_ACCEL_KVM_H
+#define KEEL_ACCEL_KVM_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kvm_run;
+struct vcpu;
+
+int kvm_init(GError **err);
+bool kvm_available(void);
+int kvm_dev_fd(void);
+int kvm_vm_fd(void);
+int kvm_check_extension(long cap);
+/* Memslots: returns 0 or -errno. size 0 deletes. */
+int kvm_set_memslot(unsigned slot, uint64_t gpa, uint64_t size, void *hva, uint32_t flags);
+unsigned kvm_max_memslots(void);
+int kvm_irq_line(unsigned gsi, bool level);
+
+/* vCPUs */
+struct vcpu *vcpu_create(unsigned index, GError **err);
+unsigned vcpu_count(void);
+struct vcpu *vcpu_get(unsigned index);
+unsigned vcpu_index(const struct vcpu *cpu);
+int vcpu_fd(const struct vcpu *cpu);
+void *vcpu_arch(struct vcpu *cpu); /* per-arch state owned by target/ */
+void vcpu_set_arch(struct vcpu *cpu, void *arch);
+/* Start every vCPU thread (they begin paused unless the VM is running). */
+int vcpus_start(GError **err);
+void vcpus_destroy(void);
+/*
+ * Run fn on the vCPU's own thread and wait for it (bounded). The vCPU must be
+ * paused (out of KVM_RUN); returns false on timeout.
+ */
+bool vcpu_run_on(struct vcpu *cpu, void (*fn)(struct vcpu *cpu, void *opaque), void *opaque);
+/* Make the vCPU leave KVM_RUN after completing what is pending. Any thread. */
+void vcpu_kick(struct vcpu *cpu);
+/* Called from an exit handler on the vCPU thread: stop this vCPU (halted by the guest). */
+void vcpu_request_exit(struct vcpu *cpu);
+
+/* Test-only (KEEL_TEST_SKIP_COMPLETION=1): leave KVM_RUN without the completion re-entry. */
+extern bool kvm_test_skip_completion;
+
+/* Per-arch hooks, implemented in target/<arch>/. */
+int arch_kvm_init(GError **err);
+int arch_vcpu_init(struct vcpu *cpu, GError **err);
+/* Push the cold-reset state (plus boot entry state for the boot CPU). vCPU thread. */
+void arch_vcpu_reset(struct vcpu *cpu);
+/* Read back and compare with the template; returns the number of mismatching fields. */
+unsigned arch_vcpu_audit(struct vcpu *cpu);
+/* Arch exits; return 0 to continue, <0 for an unhandled exit. vCPU thread. */
+int arch_handle_exit(struct vcpu *cpu, struct kvm_run *run);
+/* Register dump for internal-error. */
+void arch_vcpu_dump(struct vcpu *cpu);
+
+#endif

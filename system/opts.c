@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "system/opts.h"
+
+struct kopt {
+	char *key;
+	char *value;
+	bool used;
+};
+
+struct kopts {
+	GArray *items; /* struct kopt */
+};
+
+struct kopts *kopts_new(void)
+{
+	struct kopts *o = g_new0(struct kopts, 1);
+
+	o->items = g_array_new(FALSE, TRUE, sizeof(struct kopt));
+	return o;
+}
+
+void kopts_free(struct kopts *o)
+{
+	if (!o)
+		return;
+	for (guint i = 0; i < o->items->len; i++) {
+		struct kopt *k = &g_array_index(o->items, struct kopt, i);
+
+		g_free(k->key);
+		g_free(k->value);
+	}
+	g_array_free(o->items, TRUE);
+	g_free(o);
+}
+
+static struct kopt *find(struct kopts *o, const char *key)
+{
+	/* The last occurrence wins, as in QEMU. */
+	for (guint i = o->items->len; i-- > 0;) {
+		struct kopt *k = &g_array_index(o->items, struct kopt, i);
+
+		if (!strcmp(k->key, key))
+			return k;
+	}
+	return NULL;
+}
+
+void kopts_set(struct kopts *o, const char *key, const char *value)
+{
+	struct kopt k = { g_strdup(key), g_strdup(value), false };
+
+	g_array_append_val(o->items, k);
+}
+
+/* Read up to an unescaped ',' (",," is a literal comma) or stop char. */
+static char *read_token(const char **p, char stop)
+{
+	GString *s = g_string_new(NULL);
+
+	while (**p) {
+		if (**p == ',') {
+			if ((*p)[1] == ',') {
+				g_string_append_c(s, ',');
+				*p += 2;
+				continue;
+			}
+			break;
+		}
+		if (stop && **p == stop)
+			break;
+		g_string_append_c(s, **p);
+		(*p)++;
+	}
+	return g_string_free(s, FALSE);
+}
+
+struct kopts *kopts_parse(const char *str, const char *implied_key, GError **err)
+{
+	struct kopts *o = kopts_new();
+	const char *p = str;
+	bool first = true;
+
+	if (!str)
+		return o;
+	while (*p) {
+		char *key = read_token(&p, '=');
+
+		if (*p == '=') {
+			char *val;
+
+			p++;
+			val = read_token(&p, 0);
+			if (!*key) {
+				g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+					    "Invalid parameter '' in '%s'", str);
+				g_free(key);
+				g_free(val);
+				kopts_free(o);
+				return NULL;
+			}
+			kopts_set(o, key, val);
+			g_free(val);
+		} else if (first && implied_key) {
+			kopts_set(o, implied_key, key);
+		} else if (*key) {
+			/* A bare "flag" means flag=on; "noflag" is not supported. */
+			kopts_set(o, key, "on");
+		} else if (*p == ',' || !*p) {
+			/* empty item (e.g. trailing comma): ignore */
+		}
+		g_free(key);
+		first = false;
+		if (*p == ',')
+			p++;
+	}
+	return o;
+}
+
+const char *kopts_get(struct kopts *o, const char *key)
+{
+	struct kopt *k = find(o, key);
+
+	if (!k)
+		return NULL;
+	/* Every duplicate counts as used. */
+	for (guint i = 0; i < o->items->len; i++) {
+		struct kopt *d = &g_array_index(o->items, struct kopt, i);
+
+		if (!strcmp(d->key, key))
+			d->used = true;
+	}
+	return k->value;
+}
+
+bool kopts_has(struct kopts *o, const char *key)
+{
+	return find(o, key) != NULL;
+}
+
+int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "on", "yes", "true", "y", NULL };
+	static const char *const no[] = { "off", "no", "false", "n", NULL };
+
+	for (int i = 0; yes[i]; i++) {
+		if (!strcmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int parse_u64(const char *s, uint64_t *out, bool allow_suffix)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (!s || !*s || *s == '-' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end && allow_suffix) {
+		switch (*end) {
+		case 'b': case 'B': shift = 0; break;
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		case 't': case 'T': shift = 40; break;
+		default: return -EINVAL;
+		}
+		end++;
+	}
+	if (*end)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int kopts_get_bool(struct kopts *o, const char *key, bool def, bool *out, GError **err)
+{
+	const char *v = kopts_get(o, key);
+
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	if (parse_bool(v, out) < 0) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "Parameter '%s' expects 'on' or 'off'", key);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int get_num(struct kopts *o, const char *key, uint64_t def, uint64_t *out, bool sfx,
+		   GError **err)
+{
+	const char *v = kopts_get(o, key);
+
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	if (parse_u64(v, out, sfx) < 0) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "Parameter '%s' expects %s", key, sfx ? "a size value" : "a number");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int kopts_get_u64(struct kopts *o, const char *key, uint64_t def, uint64_t *out, GError **err)
+{
+	return get_num(o, key, def, out, false, err);
+}
+
+int kopts_get_size(struct kopts *o, const char *key, uint64_t def, uint64_t *out, GError **err)
+{
+	return get_num(o, key, def, out, true, err);
+}
+
+int kopts_check_unused(struct kopts *o, const char *what, GError **err)
+{
+	for (guint i = 0; i < o->items->len; i++) {
+		struct kopt *k = &g_array_index(o->items, struct kopt, i);
+
+		if (!k->used) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				    "%s: Parameter '%s' is unexpected", what, k->key);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+unsigned kopts_count(const struct kopts *o)
+{
+	return o->items->len;
+}
+
+const char *kopts_key(const struct kopts *o, unsigned i)
+{
+	return g_array_index(o->items, struct kopt, i).key;
+}
+
+const char *kopts_value(const struct kopts *o, unsigned i)
+{
+	return g_array_index(o->items, struct kopt, i).value;
+}
