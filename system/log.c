@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdarg.h>
 
+#include "system/error.h"
 #include "system/log.h"
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
@@ -55,4 +56,9 @@ void debug_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport("debug: ", fmt, ap);
 	va_end(ap);
+}
+
+GQuark keel_error_quark(void)
+{
+	return g_quark_from_static_string("keel-error");
 }

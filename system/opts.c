@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "system/error.h"
 #include "system/opts.h"
 
 struct kopt {
@@ -95,8 +96,7 @@ struct kopts *kopts_parse(const char *str, const char *implied_key, GError **err
 			p++;
 			val = read_token(&p, 0);
 			if (!*key) {
-				g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-					    "Invalid parameter '' in '%s'", str);
+				error_setg(err, "Invalid parameter '' in '%s'", str);
 				g_free(key);
 				g_free(val);
 				kopts_free(o);
@@ -199,8 +199,7 @@ int kopts_get_bool(struct kopts *o, const char *key, bool def, bool *out, GError
 		return 0;
 	}
 	if (parse_bool(v, out) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "Parameter '%s' expects 'on' or 'off'", key);
+		error_setg(err, "Parameter '%s' expects 'on' or 'off'", key);
 		return -EINVAL;
 	}
 	return 0;
@@ -216,8 +215,7 @@ static int get_num(struct kopts *o, const char *key, uint64_t def, uint64_t *out
 		return 0;
 	}
 	if (parse_u64(v, out, sfx) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "Parameter '%s' expects %s", key, sfx ? "a size value" : "a number");
+		error_setg(err, "Parameter '%s' expects %s", key, sfx ? "a size value" : "a number");
 		return -EINVAL;
 	}
 	return 0;
@@ -239,8 +237,7 @@ int kopts_check_unused(struct kopts *o, const char *what, GError **err)
 		struct kopt *k = &g_array_index(o->items, struct kopt, i);
 
 		if (!k->used) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-				    "%s: Parameter '%s' is unexpected", what, k->key);
+			error_setg(err, "%s: Parameter '%s' is unexpected", what, k->key);
 			return -EINVAL;
 		}
 	}

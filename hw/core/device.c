@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "system/error.h"
 #include "hw/core/device.h"
 #include "system/opts.h"
 
@@ -50,14 +51,12 @@ int device_create(struct kopts *props, GError **err)
 	const struct device_type *t;
 
 	if (!driver) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "Parameter 'driver' is missing");
+		error_setg(err, "Parameter 'driver' is missing");
 		return -EINVAL;
 	}
 	t = device_type_find(driver);
 	if (!t || !t->user_creatable) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "'%s' is not a valid device model name", driver);
+		error_setg(err, "'%s' is not a valid device model name", driver);
 		return -EINVAL;
 	}
 	return t->create(props, err);

@@ -29,7 +29,12 @@ void *vcpu_arch(struct vcpu *cpu); /* per-arch state owned by target/ */
 void vcpu_set_arch(struct vcpu *cpu, void *arch);
 /* Start every vCPU thread (they begin paused unless the VM is running). */
 int vcpus_start(GError **err);
+/* Stop and join every vCPU thread (main thread, bql held). */
 void vcpus_destroy(void);
+/* Used by system/cpus.c; main thread, bql held. */
+bool vcpus_pause(void);
+void vcpus_resume(void);
+bool vcpus_all_paused(void);
 /*
  * Run fn on the vCPU's own thread and wait for it (bounded). The vCPU must be
  * paused (out of KVM_RUN); returns false on timeout.
@@ -37,6 +42,8 @@ void vcpus_destroy(void);
 bool vcpu_run_on(struct vcpu *cpu, void (*fn)(struct vcpu *cpu, void *opaque), void *opaque);
 /* Make the vCPU leave KVM_RUN after completing what is pending. Any thread. */
 void vcpu_kick(struct vcpu *cpu);
+/* If called on a vCPU thread: that vCPU stops after completing its exit (request paths). */
+void vcpu_stop_current(void);
 /* Called from an exit handler on the vCPU thread: stop this vCPU (halted by the guest). */
 void vcpu_request_exit(struct vcpu *cpu);
 

@@ -48,6 +48,12 @@ bool shutdown_cause_is_guest(enum shutdown_cause c);
 
 enum run_state runstate_get(void);
 bool runstate_is_running(void);
+/* internal-error, shutdown, guest-panicked: only a reset leaves them (cont refused). */
+bool runstate_needs_reset(void);
+/* The machine's ACPI power button (x86) or equivalent. */
+void system_powerdown_set_handler(void (*fn)(void));
+/* Push every cold-reset state once at start-up (main thread, before vCPUs run). */
+void system_cold_reset(void);
 
 /* Requests: recorded with a cause, acted on by the main loop. Any thread. */
 void system_reset_request(enum shutdown_cause cause);
