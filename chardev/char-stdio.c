@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stdio backend: input from fd 0, output to fd 1. On a terminal, input is
+ * switched to raw mode (keys go to the guest as typed) and the saved
+ * settings come back at chardev_cleanup_all(), on every exit path.
+ * signal=on (the default) keeps Ctrl-C/Ctrl-Z as signals for Keel; mon:stdio
+ * turns it off so they reach the guest and Ctrl-A x is the way out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "chardev/char-be.h"
+#include "system/error.h"
+#include "system/opts.h"
+
+static bool stdio_in_use;
+static bool tty_saved;
+static struct termios tty_orig;
+
+static void stdio_cleanup(struct chardev *c)
+{
+	/* async-signal-safe: tcsetattr only. */
+	if (tty_saved) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &tty_orig);
+		tty_saved = false;
+	}
+}
+
+static void stdio_close(struct chardev *c)
+{
+	stdio_cleanup(c);
+	stdio_in_use = false;
+}
+
+static void stdio_set_raw(bool allow_signals)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &tty_orig) < 0)
+		return;
+	tty_saved = true;
+	t = tty_orig;
+	t.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	t.c_oflag |= OPOST;
+	t.c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN);
+	if (!allow_signals)
+		t.c_lflag &= ~ISIG;
+	t.c_cflag &= ~(CSIZE | PARENB);
+	t.c_cflag |= CS8;
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+static const struct chardev_ops stdio_ops = {
+	.cleanup = stdio_cleanup,
+	.close = stdio_close,
+};
+
+static int stdio_open(struct chardev *c, struct kopts *opts, GError **err)
+{
+	bool sig;
+	int in_fd = STDIN_FILENO, out_fd = STDOUT_FILENO;
+
+	if (kopts_get_bool(opts, "signal", true, &sig, err) < 0)
+		return -EINVAL;
+	if (stdio_in_use) {
+		error_setg(err, "chardev '%s': stdio is already used by another chardev",
+			    chardev_id(c));
+		return -EBUSY;
+	}
+	if (kopts_check_unused(opts, "-chardev stdio", err) < 0)
+		return -EINVAL;
+	/* A closed stdin/stdout is not an error: that direction is simply absent. */
+	if (fcntl(in_fd, F_GETFL) < 0)
+		in_fd = -1;
+	if (fcntl(out_fd, F_GETFL) < 0)
+		out_fd = -1;
+	stdio_in_use = true;
+	chardev_set_ops(c, &stdio_ops, NULL);
+	stdio_set_raw(sig);
+	chardev_set_fds(c, in_fd, out_fd);
+	chardev_set_filename(c, "stdio");
+	chardev_set_connected(c, true);
+	return 0;
+}
+
+static const struct chardev_backend stdio_backend = {
+	.name = "stdio",
+	.open = stdio_open,
+};
+CHARDEV_BACKEND_REGISTER(stdio_backend)
