@@ -186,6 +186,11 @@ void reset_stats_get(struct reset_stats *out)
 	bql_unlock();
 }
 
+void reset_stats_peek(struct reset_stats *out)
+{
+	*out = stats;
+}
+
 void reset_stats_audit(unsigned mismatches)
 {
 	/* Called from the audit reset handler, bql held. */

@@ -87,6 +87,8 @@ struct reset_stats {
 	unsigned long audit_mismatches;
 };
 void reset_stats_get(struct reset_stats *out);
+/* Same, for callers that already hold the bql. */
+void reset_stats_peek(struct reset_stats *out);
 void reset_stats_audit(unsigned mismatches);
 
 #endif
