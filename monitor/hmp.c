@@ -74,9 +74,11 @@ static void hmp_quit(GString *out, const char *arg)
 	system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
 }
 
+/* defer: the command posts a request whose events QEMU sends before the reply. */
 static const struct {
 	const char *name;
 	hmp_fn fn;
+	bool defer;
 } hmp_commands[] = {
 	{ "info status", hmp_info_status },
 	{ "info version", hmp_info_version },
@@ -84,8 +86,8 @@ static const struct {
 	{ "stop", hmp_stop },
 	{ "cont", hmp_cont },
 	{ "c", hmp_cont },
-	{ "system_reset", hmp_system_reset },
-	{ "system_powerdown", hmp_system_powerdown },
+	{ "system_reset", hmp_system_reset, true },
+	{ "system_powerdown", hmp_system_powerdown, true },
 	{ "quit", hmp_quit },
 	{ "q", hmp_quit },
 };
@@ -118,6 +120,8 @@ static JsonNode *qmp_human_monitor_command(struct qmp_session *s, JsonObject *ar
 		for (i = 0; i < G_N_ELEMENTS(hmp_commands); i++) {
 			if (!strcmp(norm, hmp_commands[i].name)) {
 				hmp_commands[i].fn(out, NULL);
+				if (hmp_commands[i].defer)
+					qmp_defer_reply(s);
 				break;
 			}
 		}
@@ -135,11 +139,9 @@ static const struct qmp_arg hmc_args[] = {
 	{ NULL },
 };
 
-/* Deferred like system_reset: "system_reset" here orders its RESET the same way. */
 static const struct qmp_command hmc_cmd = {
 	.name = "human-monitor-command",
 	.args = hmc_args,
 	.handler = qmp_human_monitor_command,
-	.flags = QMP_CMD_REPLY_AFTER_REQUESTS,
 };
 QMP_COMMAND_REGISTER(hmc_cmd)

@@ -38,6 +38,7 @@ struct qmp_session {
 	char *deferred;
 	guint deferred_src;
 	bool in_process;
+	bool defer_current; /* set by qmp_defer_reply() during a handler */
 	void (*drained)(void *opaque);
 };
 
@@ -488,6 +489,7 @@ static void handle_object(struct qmp_session *s, JsonObject *req)
 		reply_gerror(s, err, id);
 		goto out;
 	}
+	s->defer_current = false;
 	ret = cmd->handler(s, args, &err);
 	if (err) {
 		if (ret)
@@ -498,7 +500,7 @@ static void handle_object(struct qmp_session *s, JsonObject *req)
 	line = format_return(ret, id);
 	if (ret)
 		json_node_unref(ret);
-	if (cmd->flags & QMP_CMD_REPLY_AFTER_REQUESTS) {
+	if ((cmd->flags & QMP_CMD_REPLY_AFTER_REQUESTS) || s->defer_current) {
 		/*
 		 * The main loop handles requests between iterations; an idle
 		 * added now runs in the next one, after the request's events.
@@ -664,6 +666,11 @@ bool qmp_session_negotiated(const struct qmp_session *s)
 unsigned qmp_session_queued(const struct qmp_session *s)
 {
 	return g_queue_get_length((GQueue *)&s->queue) + (s->deferred ? 1 : 0);
+}
+
+void qmp_defer_reply(struct qmp_session *s)
+{
+	s->defer_current = true;
 }
 
 void qmp_session_set_drained_cb(struct qmp_session *s, void (*fn)(void *opaque))

@@ -76,6 +76,12 @@ struct qmp_command {
 	unsigned flags;
 };
 
+/*
+ * From inside a handler: treat this reply as QMP_CMD_REPLY_AFTER_REQUESTS
+ * (for handlers that only sometimes post a request, like HMP's).
+ */
+void qmp_defer_reply(struct qmp_session *s);
+
 /* Later registrations with the same name replace earlier ones. */
 void qmp_register_command(const struct qmp_command *cmd);
 const struct qmp_command *qmp_find_command(const char *name);
