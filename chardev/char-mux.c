@@ -28,6 +28,7 @@ struct mux {
 	int focus; /* -1 before the first attach */
 	bool opened; /* the focused frontend has seen OPENED */
 	bool escape;
+	bool started; /* the main loop has run: focus no longer follows attach */
 	guint open_idle;
 	/* input for the focused frontend that it could not take yet */
 	uint8_t buf[MUX_BUF];
@@ -151,6 +152,7 @@ static void mux_event(void *opaque, enum chr_event ev)
 {
 	struct mux *m = opaque;
 
+	m->started = true;
 	chardev_set_connected(m->self, ev == CHR_EVENT_OPENED);
 	mux_focus_event(m, ev == CHR_EVENT_OPENED);
 }
@@ -166,6 +168,7 @@ static gboolean mux_open_idle(gpointer opaque)
 	struct mux *m = opaque;
 
 	m->open_idle = 0;
+	m->started = true;
 	if (chardev_is_connected(m->base))
 		mux_focus_event(m, true);
 	return G_SOURCE_REMOVE;
@@ -183,8 +186,16 @@ static int mux_attach(struct chardev *c, const struct chr_frontend *fe, void *op
 	}
 	m->fe[m->count] = fe;
 	m->opaque[m->count] = opaque;
-	/* The first frontend (the serial port when devices come first) has the focus. */
-	if (m->focus < 0) {
+	/*
+	 * Like QEMU, the frontend attached last before the main loop runs has
+	 * the focus: monitors are set up before the machine, so the serial
+	 * port wins and the console is what the user sees first.
+	 */
+	if (!m->started) {
+		m->focus = m->count;
+		if (!m->open_idle)
+			m->open_idle = g_idle_add(mux_open_idle, m);
+	} else if (m->focus < 0) {
 		m->focus = m->count;
 		if (!m->open_idle)
 			m->open_idle = g_idle_add(mux_open_idle, m);

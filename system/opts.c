@@ -237,11 +237,19 @@ int kopts_check_unused(struct kopts *o, const char *what, GError **err)
 		struct kopt *k = &g_array_index(o->items, struct kopt, i);
 
 		if (!k->used) {
-			error_setg(err, "%s: Parameter '%s' is unexpected", what, k->key);
+			if (what && *what)
+				error_setg(err, "%s: Parameter '%s' is unexpected", what, k->key);
+			else
+				error_setg(err, "Parameter '%s' is unexpected", k->key);
 			return -EINVAL;
 		}
 	}
 	return 0;
+}
+
+bool kopts_used(const struct kopts *o, unsigned i)
+{
+	return g_array_index(o->items, struct kopt, i).used;
 }
 
 unsigned kopts_count(const struct kopts *o)

@@ -27,12 +27,14 @@ int kopts_get_bool(struct kopts *o, const char *key, bool def, bool *out, GError
 int kopts_get_u64(struct kopts *o, const char *key, uint64_t def, uint64_t *out, GError **err);
 /* Sizes accept K/M/G/T suffixes (and k/m/g/t, KiB style is not accepted, as in QEMU). */
 int kopts_get_size(struct kopts *o, const char *key, uint64_t def, uint64_t *out, GError **err);
-/* Error "what: unknown property 'x'" (or 'Parameter 'x' is unexpected') if any key is unused. */
+/* Error "what: Parameter 'x' is unexpected" (no prefix when what is NULL) if any key is unused. */
 int kopts_check_unused(struct kopts *o, const char *what, GError **err);
 /* Iterate over all keys in order. */
 unsigned kopts_count(const struct kopts *o);
 const char *kopts_key(const struct kopts *o, unsigned i);
 const char *kopts_value(const struct kopts *o, unsigned i);
+/* Whether key i has been read by a kopts_get*() call. */
+bool kopts_used(const struct kopts *o, unsigned i);
 
 /* Parse "123", "0x10", with size suffixes when allow_suffix. */
 int parse_u64(const char *s, uint64_t *out, bool allow_suffix);
