@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Loaders and the basic exit path: serial output, isa-debug-exit status,
-Multiboot entry state, PVH, -bios, and -kernel errors."""
+Multiboot entry state, PVH, the Linux boot protocol, -bios, and -kernel errors."""
 
 import keeltest
 from keeltest import check, check_eq, check_not_in, exit_status
@@ -86,6 +86,50 @@ def bios_no_reboot(env):
     r.expect_status(0)
     r.expect_out('Hello from keel bios (boot 1)\n')
     check_not_in('(boot 2)', r.stdout, 'serial output')
+
+
+@keeltest.test
+def linux_boot_protocol_64(env):
+    # A fake bzImage with a real setup header: 64-bit entry through the
+    # loader's identity page tables, rsi = zero page.
+    initrd = env.tmpfile('initrd.img', 'INITRD-CONTENTS-' + 'y' * 100000)
+    r = env.run_guest('linux64.bin', append='exit=4 console=ttyS0', initrd=initrd,
+                      extra=['-m', '256'])
+    r.expect_status(exit_status(4))
+    r.expect_out('linux: 64-bit entry\n')
+    check_eq(r.value('header'), '0x53726448', 'setup header copied')
+    check_eq(r.value('type_of_loader'), '0x000000ff', 'type_of_loader')
+    check_eq(r.value('cmdline'), 'exit=4 console=ttyS0', 'cmdline')
+    check(int(r.value('cr4'), 16) & 0x20, 'PAE on')
+    check(int(r.value('cr0'), 16) & 0x80000001 == 0x80000001, 'PE and PG on')
+    rd = int(r.value('ramdisk_image'), 16)
+    check_eq(int(r.value('ramdisk_size')), 100016, 'ramdisk size')
+    check_eq(rd % 4096, 0, 'ramdisk page aligned')
+    check(rd + 100016 <= min(256 << 20, 0x38000000), 'ramdisk below RAM top')
+    check(rd >= 0x100000 + 0x40000, 'ramdisk above the kernel')
+    check_eq(r.value('ramdisk_data'), 'INITRD-CONTENTS-', 'ramdisk content')
+    n = int(r.value('e820_entries'))
+    e820 = [l.split() for l in r.lines() if l.startswith('e820 ')]
+    check_eq(len(e820), n, 'e820 entries')
+    check(any(int(e[1], 16) <= 0x100000 and e[3] == '1' and
+              int(e[1], 16) + int(e[2], 16) >= 256 << 20 for e in e820),
+          'e820 RAM from 1 MiB to the top: %r' % e820)
+
+
+@keeltest.test
+def linux_boot_protocol_32(env):
+    # Without XLF_KERNEL_64 the loader uses the 32-bit entry at code32_start.
+    r = env.run_guest('linux32.bin')
+    r.expect_status(exit_status(0x32))
+    r.expect_out('linux: 32-bit entry\n')
+
+
+@keeltest.test(needs_kvm=False)
+def linux_cmdline_too_long(env):
+    r = env.run(env.guest_args('linux64.bin', append='x' * 3000), timeout=30)
+    r.expect_status(1)
+    r.expect_err('could not load kernel')
+    r.expect_err('command line too long')
 
 
 @keeltest.test(needs_kvm=False)

@@ -57,12 +57,12 @@ static inline uint8_t inb(uint16_t port)
 
 static inline uint32_t mmio_read32(uint32_t addr)
 {
-	return *(volatile uint32_t *)addr;
+	return *(volatile uint32_t *)(uintptr_t)addr;
 }
 
 static inline void mmio_write32(uint32_t addr, uint32_t v)
 {
-	*(volatile uint32_t *)addr = v;
+	*(volatile uint32_t *)(uintptr_t)addr = v;
 }
 
 static inline void cpu_relax(void)

@@ -170,16 +170,16 @@ uint32_t cmdline_get_uint(const char *cmdline, const char *key, uint32_t def)
 const char *boot_cmdline(uint32_t magic, uint32_t info)
 {
 	if (magic == MULTIBOOT_BOOTLOADER_MAGIC) {
-		const struct multiboot_info *mb = (const void *)info;
+		const struct multiboot_info *mb = (const void *)(uintptr_t)info;
 
 		if (mb->flags & (1 << 2))
-			return (const char *)mb->cmdline;
+			return (const char *)(uintptr_t)mb->cmdline;
 	} else if (magic == PVH_START_MAGIC) {
 		/* start_info.cmdline_paddr at offset 24 (low 32 bits suffice below 4 GiB) */
-		uint32_t p = *(const uint32_t *)(info + 24);
+		uint32_t p = *(const uint32_t *)(uintptr_t)(info + 24);
 
 		if (p)
-			return (const char *)p;
+			return (const char *)(uintptr_t)p;
 	}
 	return "";
 }
