@@ -18,6 +18,7 @@
 #include "system/error.h"
 #include "system/machine.h"
 #include "system/memory.h"
+#include "system/opts.h"
 #include "system/runstate.h"
 
 #define X86_MAX_CPUS 255	/* xAPIC IDs in the MADT; 0xff is the broadcast ID */
@@ -109,6 +110,21 @@ static void fw_cfg_setup(struct machine_config *cfg)
 	fw_cfg_add_file("etc/e820", map, n * sizeof(map[0]));
 }
 
+/* After the command line, each -serial is "chardev:serialN" or "none". */
+static struct chardev *serial_backend(const char *spec, unsigned i, GError **err)
+{
+	g_autofree char *id = g_strdup_printf("serial%u", i);
+	struct chardev *chr;
+
+	if (g_str_has_prefix(spec, "chardev:")) {
+		chr = chardev_find(spec + 8);
+		if (!chr)
+			error_setg(err, "-serial %s: no chardev with id '%s'", spec, spec + 8);
+		return chr;
+	}
+	return chardev_from_spec(spec, id, err);
+}
+
 static int serials_init(struct machine_config *cfg, GError **err)
 {
 	unsigned n = cfg->serials ? cfg->serials->len : 0;
@@ -119,12 +135,11 @@ static int serials_init(struct machine_config *cfg, GError **err)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const char *spec = g_ptr_array_index(cfg->serials, i);
-		g_autofree char *id = g_strdup_printf("serial%u", i);
 		struct chardev *chr;
 
 		if (!strcmp(spec, "none"))
 			continue;
-		chr = chardev_from_spec(spec, id, err);
+		chr = serial_backend(spec, i, err);
 		if (!chr || !serial_create(chr, i, 0, 0, err))
 			return -EINVAL;
 	}
@@ -134,11 +149,30 @@ static int serials_init(struct machine_config *cfg, GError **err)
 	return 0;
 }
 
+static int acpi_init(GError **err)
+{
+	if (acpi_write_tables() < 0) {
+		machine_error(err, "cannot write the ACPI tables to guest RAM");
+		return -EINVAL;
+	}
+	x86_set_rsdp_address(ACPI_TABLES_BASE);
+	reset_register(RESET_ORDER_MACHINE, machine_reset, NULL, "acpi-tables");
+	if (acpi_pm_init(err) < 0)
+		return -1;
+	system_powerdown_set_handler(acpi_power_button_press);
+	return 0;
+}
+
 static int microvm_init(struct machine_config *cfg, GError **err)
 {
 	unsigned smp = MAX(cfg->smp_cpus, 1u);
 	unsigned max = MAX(cfg->max_cpus, smp);
+	bool acpi = true;
 
+	if (cfg->machine_opts &&
+	    (kopts_get_bool(cfg->machine_opts, "acpi", true, &acpi, err) < 0 ||
+	     kopts_check_unused(cfg->machine_opts, "-machine", err) < 0))
+		return -EINVAL;
 	if (max > X86_MAX_CPUS) {
 		machine_error(err, "Invalid SMP CPUs %u. The max CPUs supported by machine "
 			      "'microvm' is %u", max, X86_MAX_CPUS);
@@ -153,19 +187,13 @@ static int microvm_init(struct machine_config *cfg, GError **err)
 
 	if (x86_irqchip_init(err) < 0 || ram_init(cfg->ram_size, err) < 0)
 		return -1;
-	if (acpi_write_tables() < 0) {
-		machine_error(err, "cannot write the ACPI tables to guest RAM");
-		return -EINVAL;
-	}
-	x86_set_rsdp_address(ACPI_TABLES_BASE);
-	system_powerdown_set_handler(acpi_power_button_press);
-	reset_register(RESET_ORDER_MACHINE, machine_reset, NULL, "microvm");
-
+	/* acpi=off: no tables (Linux then sees one CPU and cannot power off). */
+	if (acpi && acpi_init(err) < 0)
+		return -1;
 	if (fw_cfg_init(err) < 0)
 		return -1;
 	fw_cfg_setup(cfg);
-	if (acpi_pm_init(err) < 0 || i8042_init(err) < 0 || cf9_init(err) < 0 ||
-	    serials_init(cfg, err) < 0)
+	if (i8042_init(err) < 0 || cf9_init(err) < 0 || serials_init(cfg, err) < 0)
 		return -1;
 	return x86_boot_init(cfg, err);
 }
