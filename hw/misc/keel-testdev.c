@@ -3,11 +3,12 @@
  * keel-testdev: a test-only device for the run-loop, reset, pause and
  * memory-map tests (tests/functional/test_reset.py). Not for users.
  *
- * The same registers appear in port space (iobase, default 0x5f0) and MMIO
+ * The same registers appear in port space (iobase, default 0x700) and MMIO
  * (mmio, default 0xfe000000). 32-bit registers:
  *   0x00 R  MODE          what the guest should do (enum tmode)
  *   0x04 R  TRIGGER       returns 0x5a5a5a5a; in reset-read modes a read
- *                         requests a system reset (every second read)
+ *                         requests a system reset (every second read);
+ *                         also at port 0x98
  *   0x08 W  BOOT          guest reports its boot count (kept in RAM)
  *   0x0c W  BADENTRY      guest reports wrong entry registers
  *   0x10 W  SEQ           (cpu << 24) | seq: per-CPU sequence numbers
@@ -53,11 +54,15 @@ struct testdev {
 	unsigned cycles, pause_violations, swaps, window_mmio_hits;
 	uint32_t last_seq[MAX_CPUS];
 	bool finished;
+	bool booted_since_reset; /* a BOOT report arrived after the last reset */
+	unsigned clobbers;
 	struct ram_region *win[2];
 	unsigned win_cur;
 };
 
 static struct testdev *td;
+
+static bool counts_boots(void);
 
 static void finish(const char *why)
 {
@@ -69,28 +74,55 @@ static void finish(const char *why)
 	td->finished = true;
 	/* bql is held here; reset_stats_get takes it, so read the fields directly. */
 	reset_stats_peek(&st);
-	ok = td->bad_entry == 0 && td->seq_errors == 0 && st.audit_mismatches == 0 &&
+	ok = td->bad_entry == 0 && td->clobbers == 0 && runstate_get() != RUN_STATE_INTERNAL_ERROR && td->seq_errors == 0 && st.audit_mismatches == 0 &&
 	     td->pause_violations == 0 && td->window_mmio_hits == 0;
-	if (td->mode == M_RESET_MMIO || td->mode == M_RESET_PIO || td->mode == M_STORM)
+	if (counts_boots())
 		ok = ok && td->boots == td->resets + 1 && st.audits == st.resets + 1;
 	fprintf(stderr,
-		"keel-testdev: %s mode=%d resets=%u boots=%u bad_entry=%u seq_errors=%u "
+		"keel-testdev: %s mode=%d clobbers=%u resets=%u boots=%u bad_entry=%u seq_errors=%u "
 		"writes=%u cycles=%u pause_violations=%u swaps=%u window_mmio_hits=%u "
 		"audits=%lu audit_mismatches=%lu verdict=%s\n",
-		why, td->mode, td->resets, td->boots, td->bad_entry, td->seq_errors, td->writes,
+		why, td->mode, td->clobbers, td->resets, td->boots, td->bad_entry, td->seq_errors, td->writes,
 		td->cycles, td->pause_violations, td->swaps, td->window_mmio_hits, st.audits,
 		st.audit_mismatches, ok ? "clean" : "BROKEN");
 	system_exit_request(ok ? 0 : 2);
 }
 
+static bool reset_mode(void)
+{
+	return td->mode == M_RESET_MMIO || td->mode == M_RESET_PIO;
+}
+
+static bool counts_boots(void)
+{
+	return reset_mode() || td->mode == M_STORM;
+}
+
+/*
+ * After a reset the guest must pass its entry code (BADENTRY/BOOT) before
+ * anything else. Any other access means it resumed old code: the stale
+ * completion of the read that requested the reset overwrote the reset state.
+ */
+static bool clobbered(uint64_t off, bool is_write)
+{
+	if (!reset_mode() || td->booted_since_reset || td->finished)
+		return false;
+	if (is_write && (off == 0x08 || off == 0x0c || off == 0x20))
+		return false;
+	td->clobbers++;
+	finish("clobbered");
+	return true;
+}
+
 static uint64_t td_read(void *opaque, uint64_t off, unsigned size)
 {
+	if (clobbered(off, false))
+		return 0;
 	switch (off) {
 	case 0x00:
 		return td->mode;
 	case 0x04:
-		if ((td->mode == M_RESET_MMIO || td->mode == M_RESET_PIO) && !td->finished &&
-		    ++td->reads % 2 == 0) {
+		if (reset_mode() && !td->finished && ++td->reads % 2 == 0) {
 			if (td->resets >= td->target) {
 				finish("done");
 			} else {
@@ -110,9 +142,12 @@ static uint64_t td_read(void *opaque, uint64_t off, unsigned size)
 
 static void td_write(void *opaque, uint64_t off, uint64_t v, unsigned size)
 {
+	if (clobbered(off, true))
+		return;
 	switch (off) {
 	case 0x08:
 		td->boots++;
+		td->booted_since_reset = true;
 		if (v != td->boots) /* the guest's RAM counter must match what we saw */
 			td->bad_entry++;
 		break;
@@ -143,6 +178,18 @@ static void td_write(void *opaque, uint64_t off, uint64_t v, unsigned size)
 
 static const struct io_ops td_ops = { .read = td_read, .write = td_write };
 
+/*
+ * TRIGGER again at a fixed port below 0x100, so the guest's loop can use
+ * "in eax, imm8": after a clobbered reset the loop then keeps reading here
+ * (its port does not depend on a register the reset changed).
+ */
+static uint64_t trig_read(void *opaque, uint64_t off, unsigned size)
+{
+	return td_read(opaque, 0x04, size);
+}
+
+static const struct io_ops trig_ops = { .read = trig_read };
+
 /* An access to the RAM window that arrives here fell through a missing slot. */
 static uint64_t win_read(void *opaque, uint64_t off, unsigned size)
 {
@@ -159,7 +206,21 @@ static const struct io_ops win_ops = { .read = win_read, .write = win_write };
 
 static void td_reset(void *opaque)
 {
+	td->booted_since_reset = false;
+	/* A clobbered reset may have left stale seq state; only the first boot counts. */
 	memset(td->last_seq, 0, sizeof(td->last_seq));
+}
+
+/* A VM that stopped on an internal error can make no more progress: report it. */
+static gboolean watch_runstate(gpointer data)
+{
+	if (td->finished)
+		return G_SOURCE_REMOVE;
+	if (runstate_needs_reset()) {
+		finish(run_state_name(runstate_get()));
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
 }
 
 static unsigned next_delay_us(void)
@@ -171,11 +232,12 @@ static gboolean storm_tick(gpointer data)
 {
 	if (td->finished)
 		return G_SOURCE_REMOVE;
-	if (td->resets >= td->target) {
+	if (td->resets >= td->target && td->booted_since_reset) {
 		finish("done");
 		return G_SOURCE_REMOVE;
 	}
-	if (runstate_is_running()) {
+	/* Next reset once the guest has booted, so every boot is accounted for. */
+	if (runstate_is_running() && td->booted_since_reset) {
 		td->resets++;
 		system_reset_request(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
 	}
@@ -255,7 +317,7 @@ static int td_create(struct kopts *o, GError **err)
 		return -1;
 	}
 	td = g_new0(struct testdev, 1);
-	if (kopts_get_u64(o, "iobase", 0x5f0, &td->iobase, err) < 0 ||
+	if (kopts_get_u64(o, "iobase", 0x700, &td->iobase, err) < 0 ||
 	    kopts_get_u64(o, "mmio", 0xfe000000, &td->mmio, err) < 0 ||
 	    kopts_get_u64(o, "count", 1000, &target, err) < 0 ||
 	    kopts_get_u64(o, "seed", 1, &seed, err) < 0)
@@ -281,11 +343,13 @@ static int td_create(struct kopts *o, GError **err)
 	if (kopts_check_unused(o, "keel-testdev", err) < 0)
 		return -1;
 	if (io_region_add(IO_SPACE_PIO, td->iobase, 0x24, &td_ops, td, "keel-testdev") < 0 ||
+	    io_region_add(IO_SPACE_PIO, 0x98, 4, &trig_ops, td, "keel-testdev-trigger") < 0 ||
 	    io_region_add(IO_SPACE_MMIO, td->mmio, 0x1000, &td_ops, td, "keel-testdev") < 0) {
 		error_setg(err, "keel-testdev: address in use");
 		return -1;
 	}
 	reset_register(RESET_ORDER_DEVICE, td_reset, td, "keel-testdev");
+	g_timeout_add(50, watch_runstate, NULL);
 	if (td->mode == M_STORM)
 		g_timeout_add(20, storm_tick, NULL);
 	else if (td->mode == M_PAUSE)

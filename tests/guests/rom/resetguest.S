@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A 64 KiB real-mode firmware image (-bios) for the reset, pause and
- * memory-map tests, driven by keel-testdev (iobase 0x5f0, MMIO 0xfe000000).
+ * memory-map tests, driven by keel-testdev (iobase 0x700, MMIO 0xfe000000).
  *
  * Real mode on purpose: it never leaves the CPU mode it starts in, so a
  * stale MMIO/PIO completion written over the reset state shows up as a
@@ -14,7 +14,7 @@
 	.code16
 	.text
 
-#define TD 0x5f0
+#define TD 0x700
 #define TD_MMIO 0xfe000000
 #define BOOTS 0x7000
 #define SENT 0x7100
@@ -88,14 +88,13 @@ idle:
 	jmp idle
 
 /* Reset requested by a read; the read must complete before the reset. */
+/* Absolute addresses, so a loop resumed after a reset still hits the device. */
 reset_mmio:
-	movl $TD_MMIO + 0x04, %ebx
-1:	movl (%ebx), %eax
+1:	addr32 movl TD_MMIO + 0x04, %eax
 	jmp 1b
 
 reset_pio:
-	movw $TD + 0x04, %dx
-1:	inl %dx, %eax
+1:	inl $0x98, %eax
 	jmp 1b
 
 /* Read the RAM window while the host swaps its slot; any wrong value is reported. */
