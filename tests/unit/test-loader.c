@@ -353,6 +353,58 @@ START_TEST(test_plan_multiboot_overlap)
 }
 END_TEST
 
+START_TEST(test_plan_multiboot_aout)
+{
+	/* Flat image with the a.out kludge: header at 0x20, loaded at 2 MiB. */
+	uint8_t *b = calloc(1, 0x1000);
+	uint32_t flags = MULTIBOOT_AOUT_KLUDGE | 2;
+	struct boot_plan *p = boot_plan_new();
+	struct x86_boot_entry e;
+	GError *err = NULL;
+	GBytes *k;
+	const struct boot_blob *blob;
+
+	w32(b + 0x20, MULTIBOOT_HEADER_MAGIC);
+	w32(b + 0x24, flags);
+	w32(b + 0x28, -(MULTIBOOT_HEADER_MAGIC + flags));
+	w32(b + 0x2c, 0x200020);	/* header_addr */
+	w32(b + 0x30, 0x200000);	/* load_addr */
+	w32(b + 0x34, 0x200800);	/* load_end_addr */
+	w32(b + 0x38, 0x203000);	/* bss_end_addr */
+	w32(b + 0x3c, 0x200040);	/* entry_addr */
+	b[0x7ff] = 0x5a;
+	k = g_bytes_new_take(b, 0x1000);
+	ck_assert_int_eq(x86_plan_kernel(p, &e, k, "k", NULL, NULL, NULL, &env64, &err), 0);
+	ck_assert_uint_eq(e.rip, 0x200040);
+	blob = boot_plan_find(p, 0x200000);
+	ck_assert_uint_eq(g_bytes_get_size(blob->data), 0x800);
+	ck_assert_uint_eq(blob->zero_len, 0x2800);
+	ck_assert_uint_eq(*boot_plan_peek(p, 0x2007ff, 1), 0x5a);
+	boot_plan_free(p);
+
+	/* load_end_addr past the end of the file. */
+	g_bytes_unref(k);
+	{
+		uint8_t *c = calloc(1, 0x100);
+
+		w32(c, MULTIBOOT_HEADER_MAGIC);
+		w32(c + 4, flags);
+		w32(c + 8, -(MULTIBOOT_HEADER_MAGIC + flags));
+		w32(c + 12, 0x200000);
+		w32(c + 16, 0x200000);
+		w32(c + 20, 0x300000);
+		w32(c + 28, 0x200000);
+		k = g_bytes_new_take(c, 0x100);
+		p = boot_plan_new();
+		ck_assert_int_lt(x86_plan_kernel(p, &e, k, "k", NULL, NULL, NULL, &env64, &err), 0);
+		ck_assert(strstr(err->message, "load_end_addr"));
+		g_clear_error(&err);
+		boot_plan_free(p);
+		g_bytes_unref(k);
+	}
+}
+END_TEST
+
 START_TEST(test_plan_pvh)
 {
 	GBytes *k = elf_bytes(false, 4);
@@ -531,6 +583,7 @@ int main(void)
 	tcase_add_test(tc, test_initrd_place);
 	tcase_add_test(tc, test_plan_multiboot);
 	tcase_add_test(tc, test_plan_multiboot_overlap);
+	tcase_add_test(tc, test_plan_multiboot_aout);
 	tcase_add_test(tc, test_plan_pvh);
 	tcase_add_test(tc, test_plan_bzimage);
 	tcase_add_test(tc, test_plan_bzimage_32bit_and_big_initrd);
