@@ -85,6 +85,8 @@ static void mux_flush(struct mux *m)
 
 static void mux_set_focus(struct mux *m, int focus)
 {
+	/* What the old focus cannot take now was typed for it, not for the next one. */
+	mux_flush(m);
 	mux_focus_event(m, false);
 	m->buf_len = 0;
 	m->focus = focus;
