@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -17,7 +18,7 @@
 
 static bool stdio_in_use;
 static bool tty_saved;
-static struct termios tty_orig;
+static struct termios tty_orig, tty_raw;
 
 static void stdio_cleanup(struct chardev *c)
 {
@@ -34,8 +35,23 @@ static void stdio_close(struct chardev *c)
 	stdio_in_use = false;
 }
 
+/*
+ * After Ctrl-Z and fg the shell has put its own settings back: raw mode
+ * again, but only in the foreground (a background tcsetattr would stop us).
+ */
+static void stdio_sigcont(int sig)
+{
+	int saved = errno;
+
+	if (tty_saved && tcgetpgrp(STDIN_FILENO) == getpgrp())
+		tcsetattr(STDIN_FILENO, TCSANOW, &tty_raw);
+	errno = saved;
+}
+
 static void stdio_set_raw(bool allow_signals)
 {
+	struct sigaction sa = { .sa_handler = stdio_sigcont, .sa_flags = SA_RESTART };
+
 	struct termios t;
 
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &tty_orig) < 0)
@@ -51,7 +67,10 @@ static void stdio_set_raw(bool allow_signals)
 	t.c_cflag |= CS8;
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
+	tty_raw = t;
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCONT, &sa, NULL);
 }
 
 static const struct chardev_ops stdio_ops = {

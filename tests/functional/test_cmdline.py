@@ -5,15 +5,18 @@ and exits 1 (never a crash); -version, -h and the help listings exit 0; the
 chardev backends (file, pty, mon:stdio with its Ctrl-A keys) work end to end
 and the terminal comes back as it was."""
 
+import fcntl
 import os
 import pty
 import select
+import signal
 import subprocess
 import termios
 import time
 
 import keeltest
 from keeltest import Failure, check, check_eq, check_in, check_not_in
+from qmp_client import QMPClient
 
 # (arguments, text the one error line must contain)
 BAD = [
@@ -198,12 +201,17 @@ def chardev_pty(env):
 class Tty:
     """keel on a pseudo-terminal, as a user at a shell runs it."""
 
-    def __init__(self, env, args):
+    def __init__(self, env, args, ctty=False):
         self.master, self.slave = pty.openpty()
         self.before = termios.tcgetattr(self.slave)
+
+        def controlling_tty():
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
         self.proc = subprocess.Popen([env.keel] + args, stdin=self.slave,
                                      stdout=self.slave, stderr=self.slave,
-                                     start_new_session=True)
+                                     start_new_session=True,
+                                     preexec_fn=controlling_tty if ctty else None)
         self.out = b''
 
     def read_until(self, needle, timeout=30):
@@ -263,28 +271,8 @@ def mon_stdio_escapes(env):
         t.close()
 
 
-def qmp_greeting(path, timeout=30):
-    """Connect to a QMP unix socket and return its greeting line."""
-    import socket
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            s.connect(path)
-            break
-        except (FileNotFoundError, ConnectionRefusedError):
-            if time.monotonic() > deadline:
-                raise Failure('QMP socket %s never appeared' % path)
-            select.select([], [], [], 0.01)
-    data = b''
-    while b'\n' not in data:
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    return data
+def raw(fd):
+    return not termios.tcgetattr(fd)[3] & termios.ICANON
 
 
 @keeltest.test
@@ -295,11 +283,35 @@ def stdio_terminal_restored_on_signal(env):
     try:
         # Monitors are created after the serial backend: the greeting means the
         # terminal is in raw mode by now.
-        check_in(b'"QMP"', qmp_greeting(sock))
-        check(not termios.tcgetattr(t.slave)[3] & termios.ICANON, 'terminal not raw')
+        with QMPClient.unix_retry(sock, timeout=30, proc=t.proc):
+            check(raw(t.slave), 'terminal not raw')
         t.proc.terminate()
         t.wait()
         check(t.restored(), 'terminal settings not restored after SIGTERM')
+    finally:
+        t.close()
+
+
+@keeltest.test
+def stdio_raw_again_after_sigcont(env):
+    """After Ctrl-Z and fg the shell's settings are back; Keel makes the terminal
+    raw again when it is continued in the foreground."""
+    sock = os.path.join(env.tmpdir, 'qmp.sock')
+    t = Tty(env, ['-S', '-nodefaults', '-serial', 'stdio', '-qmp',
+                  'unix:%s,server=on,wait=off' % sock, '-kernel', env.guest('hello.elf')],
+            ctty=True)
+    try:
+        with QMPClient.unix_retry(sock, timeout=30, proc=t.proc) as q:
+            q.negotiate()
+            check(raw(t.slave), 'terminal not raw')
+            termios.tcsetattr(t.slave, termios.TCSANOW, t.before)
+            t.proc.send_signal(signal.SIGCONT)
+            # The handler runs before Keel can answer the next command.
+            q.command('query-status')
+            check(raw(t.slave), 'terminal not raw again after SIGCONT')
+        t.proc.terminate()
+        t.wait()
+        check(t.restored(), 'terminal settings not restored')
     finally:
         t.close()
 
