@@ -39,6 +39,16 @@ def reset_cf9(env):
 
 
 @keeltest.test
+def reset_many(env):
+    # Each reset reloads the image (its .data/.bss start fresh) and the entry
+    # registers; the counter outside the image keeps counting.
+    r = env.run_guest('reset.elf', append='method=kbd boots=10', extra=['-smp', '2'],
+                      timeout=180)
+    r.expect_status(exit_status(0x2a))
+    check_eq(boots(r), list(range(1, 11)), 'boots')
+
+
+@keeltest.test
 def no_reboot_i8042(env):
     no_reboot(env, 'kbd')
 

@@ -3,7 +3,9 @@
  * Reset loop: counts boots in RAM outside the image (the loader restores
  * the image on reset, not the rest of RAM), resets through the i8042
  * ("method=kbd", default) or port 0xCF9 ("method=cf9") until "boots=N"
- * boots have happened, then exits with 0x2a.
+ * boots have happened, then exits with 0x2a. Every boot checks that the
+ * loader restored the image (.data and .bss as in the file) and the entry
+ * registers, and dirties both before resetting.
  */
 #include "guest.h"
 
@@ -13,6 +15,9 @@ struct persist {
 	uint32_t magic;
 	uint32_t boots;
 };
+
+static volatile uint32_t data_marker = 0x600d1234;
+static volatile uint32_t bss_marker;
 
 uint32_t guest_main(uint32_t magic, uint32_t info)
 {
@@ -30,6 +35,16 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 	puts("boot ");
 	put_dec(p->boots);
 	serial_putc('\n');
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+		puts("reset: bad entry registers\n");
+		return 0x3d;
+	}
+	if (data_marker != 0x600d1234 || bss_marker) {
+		puts("reset: image not reloaded\n");
+		return 0x3e;
+	}
+	data_marker = 0xdeadbeef;
+	bss_marker = 1;
 	if (p->boots >= want) {
 		puts("reset: done\n");
 		p->magic = 0;
