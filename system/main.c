@@ -68,8 +68,9 @@ static void daemonize_finish(int status)
 			close(null);
 		}
 	}
-	if (write(daemon_pipe, &c, 1) < 0)
-		; /* parent gone: nothing to tell */
+	if (write(daemon_pipe, &c, 1) < 0) {
+		/* parent gone: nothing to tell */
+	}
 	close(daemon_pipe);
 	daemon_pipe = -1;
 }
