@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-glib/json-glib.h>
 
 #include "chardev/char.h"
 #include "hw/core/device.h"
@@ -175,58 +174,11 @@ static bool is_help(const char *s)
 
 /* ---- small parsers ---- */
 
-/* -device/-object/... values: "key=val,..." or a flat JSON object. */
-static struct kopts *json_to_kopts(const char *json, GError **err)
-{
-	g_autoptr(JsonParser) parser = json_parser_new_immutable();
-	g_autoptr(GError) jerr = NULL;
-	JsonObject *obj;
-	JsonObjectIter it;
-	const char *key;
-	JsonNode *node;
-	struct kopts *o;
-
-	if (!json_parser_load_from_data(parser, json, -1, &jerr)) {
-		error_setg(err, "invalid JSON: %s", jerr->message);
-		return NULL;
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-		error_setg(err, "JSON value must be an object");
-		return NULL;
-	}
-	obj = json_node_get_object(json_parser_get_root(parser));
-	o = kopts_new();
-	json_object_iter_init(&it, obj);
-	while (json_object_iter_next(&it, &key, &node)) {
-		g_autofree char *val = NULL;
-
-		if (JSON_NODE_HOLDS_VALUE(node)) {
-			GType t = json_node_get_value_type(node);
-
-			if (t == G_TYPE_STRING)
-				val = g_strdup(json_node_get_string(node));
-			else if (t == G_TYPE_INT64)
-				val = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(node));
-			else if (t == G_TYPE_BOOLEAN)
-				val = g_strdup(json_node_get_boolean(node) ? "on" : "off");
-			else if (t == G_TYPE_DOUBLE)
-				val = g_strdup_printf("%.17g", json_node_get_double(node));
-		}
-		if (!val) {
-			error_setg(err, "JSON member '%s': only strings, numbers and booleans "
-					"are supported", key);
-			kopts_free(o);
-			return NULL;
-		}
-		kopts_set(o, key, val);
-	}
-	return o;
-}
-
+/* -device/-object/-audiodev values: "key=val,..." or a flat JSON object. */
 static struct kopts *parse_kv(const char *arg, const char *implied, GError **err)
 {
 	if (arg[0] == '{')
-		return json_to_kopts(arg, err);
+		return kopts_parse_json(arg, err);
 	return kopts_parse(arg, implied, err);
 }
 
@@ -873,7 +825,6 @@ static int opt_device(struct ctx *x, const char *arg, GError **err)
 	}
 	if (kopts_has(o, "help") || kopts_has(o, "?")) {
 		device_type_foreach(print_device, (void *)drv);
-		printf("(properties are listed in keel(1))\n");
 		kopts_free(o);
 		return 1;
 	}
@@ -1222,7 +1173,8 @@ static int finish_machine(struct machine_config *cfg, GError **err)
 	consume(o, KEYS("dump-guest-core", "mem-merge", "suppress-vmdesc", "graphics"));
 	if (expect_bool(o, "usb", false, err) < 0 || expect_bool(o, "vmport", false, err) < 0 ||
 	    expect_bool(o, "hpet", false, err) < 0 || expect_bool(o, "smm", false, err) < 0 ||
-	    expect_value(o, "kernel-irqchip", KEYS("on"), err) < 0) {
+	    expect_value(o, "kernel-irqchip", KEYS("on"), err) < 0 ||
+	    expect_value(o, "kernel_irqchip", KEYS("on"), err) < 0) {
 		g_prefix_error(err, "-machine: ");
 		return -1;
 	}

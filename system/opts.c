@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "system/error.h"
 #include "system/opts.h"
 
@@ -250,6 +252,75 @@ int kopts_check_unused(struct kopts *o, const char *what, GError **err)
 bool kopts_used(const struct kopts *o, unsigned i)
 {
 	return g_array_index(o->items, struct kopt, i).used;
+}
+
+/* The shortest text that reads back as d (0.1, not 0.10000000000000001). */
+static char *double_str(double d)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	for (int prec = 15; prec < 17; prec++) {
+		g_autofree char *fmt = g_strdup_printf("%%.%dg", prec);
+
+		g_ascii_formatd(buf, sizeof(buf), fmt, d);
+		if (g_ascii_strtod(buf, NULL) == d)
+			return g_strdup(buf);
+	}
+	return g_strdup(g_ascii_formatd(buf, sizeof(buf), "%.17g", d));
+}
+
+/*
+ * Members become keys in their order; strings stay as they are, integers and
+ * doubles are printed, booleans become on/off. Nested values and null have no
+ * key=value form and are refused.
+ */
+struct kopts *kopts_parse_json(const char *json, GError **err)
+{
+	g_autoptr(JsonParser) parser = json_parser_new_immutable();
+	g_autoptr(GError) jerr = NULL;
+	JsonNode *root;
+	JsonObject *obj;
+	JsonObjectIter it;
+	const char *key;
+	JsonNode *node;
+	struct kopts *o;
+
+	if (!json_parser_load_from_data(parser, json, -1, &jerr)) {
+		error_setg(err, "invalid JSON: %s", jerr->message);
+		return NULL;
+	}
+	root = json_parser_get_root(parser); /* NULL for empty input */
+	if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+		error_setg(err, "JSON value must be an object");
+		return NULL;
+	}
+	obj = json_node_get_object(root);
+	o = kopts_new();
+	json_object_iter_init(&it, obj);
+	while (json_object_iter_next(&it, &key, &node)) {
+		g_autofree char *val = NULL;
+
+		if (JSON_NODE_HOLDS_VALUE(node)) {
+			GType t = json_node_get_value_type(node);
+
+			if (t == G_TYPE_STRING)
+				val = g_strdup(json_node_get_string(node));
+			else if (t == G_TYPE_INT64)
+				val = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(node));
+			else if (t == G_TYPE_BOOLEAN)
+				val = g_strdup(json_node_get_boolean(node) ? "on" : "off");
+			else if (t == G_TYPE_DOUBLE)
+				val = double_str(json_node_get_double(node));
+		}
+		if (!val) {
+			error_setg(err, "JSON member '%s': only strings, numbers and booleans "
+					"are supported", key);
+			kopts_free(o);
+			return NULL;
+		}
+		kopts_set(o, key, val);
+	}
+	return o;
 }
 
 unsigned kopts_count(const struct kopts *o)

@@ -184,6 +184,39 @@ START_TEST(check_unused)
 }
 END_TEST
 
+START_TEST(parse_json)
+{
+	GError *err = NULL;
+	struct kopts *o = kopts_parse_json("{\"driver\": \"isa-serial\", \"index\": 0, "
+					   "\"big\": -12345678901, \"on\": true, \"off\": false, "
+					   "\"d\": 0.1, \"s\": \"a,b\"}",
+					   &err);
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_uint_eq(kopts_count(o), 7);
+	ck_assert_str_eq(kopts_key(o, 0), "driver");
+	ck_assert_str_eq(kopts_get(o, "driver"), "isa-serial");
+	ck_assert_str_eq(kopts_get(o, "index"), "0");
+	ck_assert_str_eq(kopts_get(o, "big"), "-12345678901");
+	ck_assert_str_eq(kopts_get(o, "on"), "on");
+	ck_assert_str_eq(kopts_get(o, "off"), "off");
+	ck_assert_str_eq(kopts_get(o, "d"), "0.1");
+	ck_assert_str_eq(kopts_get(o, "s"), "a,b"); /* no comma escaping in JSON */
+	kopts_free(o);
+	o = kopts_parse_json("{}", NULL);
+	ck_assert_uint_eq(kopts_count(o), 0);
+	kopts_free(o);
+	static const char *const bad[] = { "{\"a\": {\"b\": 1}}", "{\"a\": [1]}",
+					   "{\"a\": null}", "[1]", "\"str\"", "{", "", "{\"a\":1}x" };
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+		ck_assert_ptr_null(kopts_parse_json(bad[i], &err));
+		ck_assert_ptr_nonnull(err);
+		ck_assert_ptr_null(strchr(err->message, '\n'));
+		g_clear_error(&err);
+	}
+}
+END_TEST
+
 START_TEST(set_and_new)
 {
 	struct kopts *o = kopts_new();
@@ -214,6 +247,7 @@ int main(void)
 	tcase_add_test(tc, get_numbers);
 	tcase_add_test(tc, parse_u64_edges);
 	tcase_add_test(tc, check_unused);
+	tcase_add_test(tc, parse_json);
 	tcase_add_test(tc, set_and_new);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
