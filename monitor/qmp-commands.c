@@ -419,6 +419,26 @@ static JsonNode *qmp_quit(struct qmp_session *s, JsonObject *args, GError **err)
 	return NULL;
 }
 
+/* ---- test support ---- */
+
+/* Reset and audit counters, for the reset storm tests (bql held: peek). */
+static JsonNode *qmp_x_keel_reset_stats(struct qmp_session *s, JsonObject *args, GError **err)
+{
+	JsonBuilder *b = json_builder_new_immutable();
+	struct reset_stats st;
+
+	reset_stats_peek(&st);
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "resets");
+	json_builder_add_int_value(b, st.resets);
+	json_builder_set_member_name(b, "audits");
+	json_builder_add_int_value(b, st.audits);
+	json_builder_set_member_name(b, "audit-mismatches");
+	json_builder_add_int_value(b, st.audit_mismatches);
+	json_builder_end_object(b);
+	return builder_finish(b);
+}
+
 /* ---- the table ---- */
 
 static const struct qmp_command commands[] = {
@@ -441,6 +461,7 @@ static const struct qmp_command commands[] = {
 	{ .name = "system_powerdown", .handler = qmp_system_powerdown,
 	  .flags = QMP_CMD_REPLY_AFTER_REQUESTS },
 	{ .name = "quit", .handler = qmp_quit },
+	{ .name = "x-keel-reset-stats", .handler = qmp_x_keel_reset_stats },
 };
 
 static void __attribute__((constructor)) qmp_commands_register(void)
