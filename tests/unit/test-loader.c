@@ -212,6 +212,60 @@ START_TEST(test_elf_bad)
 }
 END_TEST
 
+START_TEST(test_elf64_pvh)
+{
+	/* vmlinux-like: vaddr in the high half, paddr at 16 MiB, PVH note. */
+	uint8_t *b = calloc(1, 0x400);
+	uint8_t *ph = b + 64, *n = b + 0x300;
+	struct boot_plan *p = boot_plan_new();
+	struct x86_boot_entry e;
+	struct elf_info ei;
+	GError *err = NULL;
+	GBytes *k;
+
+	memcpy(b, "\177ELF", 4);
+	b[4] = 2;
+	b[5] = 1;
+	w16(b + 16, 2);
+	w16(b + 18, 62);
+	w64(b + 24, 0xffffffff81000000ULL);
+	w64(b + 32, 64);	/* phoff */
+	w16(b + 54, 56);	/* phentsize */
+	w16(b + 56, 2);
+	w32(ph, 1);
+	w64(ph + 8, 0x200);	/* offset */
+	w64(ph + 16, 0xffffffff81000000ULL);
+	w64(ph + 24, 16 * MiB);
+	w64(ph + 32, 0x100);
+	w64(ph + 40, 0x2000);
+	ph += 56;
+	w32(ph, 4);
+	w64(ph + 8, 0x300);
+	w64(ph + 32, 24);
+	w32(n, 4);
+	w32(n + 4, 8);
+	w32(n + 8, 18);
+	memcpy(n + 12, "Xen", 4);
+	w64(n + 16, 16 * MiB + 0x40);
+	b[0x200] = 0x77;
+	ck_assert_int_eq(elf_parse(b, 0x400, &ei, &err), 0);
+	ck_assert(ei.is64);
+	ck_assert_uint_eq(ei.machine, 62);
+	ck_assert_uint_eq(ei.segs[0].paddr, 16 * MiB);
+	ck_assert_uint_eq(ei.segs[0].vaddr, 0xffffffff81000000ULL);
+	ck_assert_uint_eq(ei.paddr_high, 16 * MiB + 0x2000);
+	ck_assert(ei.has_pvh_entry);
+	ck_assert_uint_eq(ei.pvh_entry, 16 * MiB + 0x40);
+	k = g_bytes_new_take(b, 0x400);
+	ck_assert_int_eq(x86_plan_kernel(p, &e, k, "vmlinux", NULL, NULL, NULL, &env64, &err), 0);
+	ck_assert_uint_eq(e.rip, 16 * MiB + 0x40);
+	ck_assert_uint_eq(*boot_plan_peek(p, 16 * MiB, 1), 0x77);
+	ck_assert_uint_eq(boot_plan_find(p, 16 * MiB)->zero_len, 0x1f00);
+	boot_plan_free(p);
+	g_bytes_unref(k);
+}
+END_TEST
+
 START_TEST(test_multiboot_header)
 {
 	uint8_t *b = calloc(1, 16384);
@@ -578,6 +632,7 @@ int main(void)
 	tcase_add_test(tc, test_elf_parse);
 	tcase_add_loop_test(tc, test_elf_pvh_note, 0, 2);
 	tcase_add_test(tc, test_elf_bad);
+	tcase_add_test(tc, test_elf64_pvh);
 	tcase_add_test(tc, test_multiboot_header);
 	tcase_add_test(tc, test_bzimage_parse);
 	tcase_add_test(tc, test_initrd_place);
