@@ -14,6 +14,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -125,6 +126,34 @@ def queries(env):
         events = {e['name'] for e in q.command('query-events')}
         for e in ('RESET', 'STOP', 'RESUME', 'SHUTDOWN', 'POWERDOWN'):
             check_in(e, events, 'query-events')
+
+
+@keeltest.test
+def name_and_uuid(env):
+    uuid = '12345678-1234-1234-1234-123456789abc'
+    with qmp_vm(env, extra=['-name', 'guest=vm-a,debug-threads=on', '-uuid', uuid]) as (vm, q):
+        check_eq(q.command('query-name'), {'name': 'vm-a'}, 'query-name')
+        check_eq(q.command('query-uuid'), {'UUID': uuid}, 'query-uuid')
+
+
+@keeltest.test
+def cont_needs_reset(env):
+    """-no-reboot turns system_reset into a shutdown; -no-shutdown keeps the process."""
+    with qmp_vm(env, extra=['-no-reboot', '-no-shutdown']) as (vm, q):
+        q.request('system_reset', id='r')
+        ev = q.read_message()
+        check_eq(ev.get('event'), 'SHUTDOWN', 'SHUTDOWN for reset with -no-reboot')
+        check_eq(ev['data'], {'guest': False, 'reason': 'host-qmp-system-reset'}, 'data')
+        check_eq(q.read_message().get('event'), 'STOP', 'STOP after SHUTDOWN')
+        check_eq(q.read_message(), {'return': {}, 'id': 'r'}, 'reply last')
+        check_eq(q.command('query-status'),
+                 {'status': 'shutdown', 'singlestep': False, 'running': False}, 'status')
+        expect_error(q, 'GenericError', 'Resetting the Virtual Machine is required',
+                     lambda: q.execute('cont'))
+        check_eq(q.hmp('info status'), 'VM status: paused (shutdown)\r\n', 'hmp status')
+        check_in('Resetting the Virtual Machine is required', q.hmp('cont'), 'hmp cont')
+        q.command('quit')
+        vm.wait(timeout=30).expect_status(0)
 
 
 @keeltest.test
@@ -302,7 +331,7 @@ def tcp_transport(env):
                 except ConnectionRefusedError:
                     if vm.proc.poll() is not None:
                         break
-                    vm._pump(__import__('time').monotonic() + 0.02)
+                    vm._pump(time.monotonic() + 0.02)
             if q is None:
                 if 'Address already in use' in vm.wait(timeout=10).stderr:
                     continue
