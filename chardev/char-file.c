@@ -42,7 +42,7 @@ static int file_open(struct chardev *c, struct kopts *opts, GError **err)
 		error_setg(err, "chardev '%s': file backend needs path=", chardev_id(c));
 		return -EINVAL;
 	}
-	if (kopts_check_unused(opts, "-chardev file", err) < 0)
+	if (kopts_check_unused(opts, NULL, err) < 0)
 		return -EINVAL;
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0666);
 	if (fd < 0) {

@@ -60,7 +60,7 @@ static int pty_open(struct chardev *c, struct kopts *opts, GError **err)
 	const char *name;
 	int master, slave;
 
-	if (kopts_check_unused(opts, "-chardev pty", err) < 0)
+	if (kopts_check_unused(opts, NULL, err) < 0)
 		return -EINVAL;
 	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)

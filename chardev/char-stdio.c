@@ -90,7 +90,7 @@ static int stdio_open(struct chardev *c, struct kopts *opts, GError **err)
 			    chardev_id(c));
 		return -EBUSY;
 	}
-	if (kopts_check_unused(opts, "-chardev stdio", err) < 0)
+	if (kopts_check_unused(opts, NULL, err) < 0)
 		return -EINVAL;
 	/* A closed stdin/stdout is not an error: that direction is simply absent. */
 	if (fcntl(in_fd, F_GETFL) < 0)

@@ -207,6 +207,13 @@ bool chardev_has_frontend(const struct chardev *c)
 
 /* ---- creation ---- */
 
+/* Every creation error names the chardev: "chardev 'ID': ...". */
+static void name_error(GError **err, const char *id)
+{
+	if (err && *err && !g_str_has_prefix((*err)->message, "chardev"))
+		g_prefix_error(err, "chardev '%s': ", id);
+}
+
 struct chardev *chardev_new(struct kopts *opts, GError **err)
 {
 	const struct chardev_backend *b;
@@ -227,8 +234,10 @@ struct chardev *chardev_new(struct kopts *opts, GError **err)
 		error_setg(err, "chardev: unsupported backend '%s' (supported: %s)", name, list);
 		return NULL;
 	}
-	if (kopts_get_bool(opts, "mux", false, &mux, err) < 0)
+	if (kopts_get_bool(opts, "mux", false, &mux, err) < 0) {
+		name_error(err, id ? id : "");
 		return NULL;
+	}
 	if (mux && id) {
 		if (chardev_find(id)) {
 			error_setg(err, "Duplicate chardev ID '%s'", id);
@@ -243,10 +252,12 @@ struct chardev *chardev_new(struct kopts *opts, GError **err)
 	if (b->open(c, opts, err) < 0) {
 		if (err && !*err)
 			error_setg(err, "chardev '%s': could not open backend '%s'", id, name);
+		name_error(err, id);
 		chardev_free(c);
 		return NULL;
 	}
-	if (kopts_check_unused(opts, "-chardev", err) < 0) {
+	if (kopts_check_unused(opts, NULL, err) < 0) {
+		name_error(err, id);
 		chardev_free(c);
 		return NULL;
 	}
