@@ -48,6 +48,35 @@ static void stdio_sigcont(int sig)
 	errno = saved;
 }
 
+/*
+ * A crash must not leave the user's terminal raw either. Restore it, put
+ * back whatever handled the signal before (the default, or a sanitizer) and
+ * let that run: a fault re-executes and faults again, a sent signal is
+ * raised again.
+ */
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT };
+static struct sigaction fatal_old[G_N_ELEMENTS(fatal_signals)];
+
+static void stdio_fatal(int sig, siginfo_t *si, void *uc)
+{
+	chardev_cleanup_all();
+	for (unsigned i = 0; i < G_N_ELEMENTS(fatal_signals); i++) {
+		if (fatal_signals[i] == sig)
+			sigaction(sig, &fatal_old[i], NULL);
+	}
+	if (si->si_code <= 0) /* sent (kill, raise, abort), not a fault */
+		raise(sig);
+}
+
+static void stdio_catch_fatal(void)
+{
+	struct sigaction sa = { .sa_sigaction = stdio_fatal, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	for (unsigned i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
+		sigaction(fatal_signals[i], &sa, &fatal_old[i]);
+}
+
 static void stdio_set_raw(bool allow_signals)
 {
 	struct sigaction sa = { .sa_handler = stdio_sigcont, .sa_flags = SA_RESTART };
@@ -71,6 +100,7 @@ static void stdio_set_raw(bool allow_signals)
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCONT, &sa, NULL);
+	stdio_catch_fatal();
 }
 
 static const struct chardev_ops stdio_ops = {

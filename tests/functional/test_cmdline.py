@@ -8,6 +8,7 @@ and the terminal comes back as it was."""
 import fcntl
 import os
 import pty
+import resource
 import select
 import signal
 import subprocess
@@ -209,13 +210,14 @@ class Tty:
         self.master, self.slave = pty.openpty()
         self.before = termios.tcgetattr(self.slave)
 
-        def controlling_tty():
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        def child_setup():
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # crash tests
+            if ctty:
+                fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
         self.proc = subprocess.Popen([env.keel] + args, stdin=self.slave,
                                      stdout=self.slave, stderr=self.slave,
-                                     start_new_session=True,
-                                     preexec_fn=controlling_tty if ctty else None)
+                                     start_new_session=True, preexec_fn=child_setup)
         self.out = b''
 
     def read_until(self, needle, timeout=30):
@@ -292,6 +294,22 @@ def stdio_terminal_restored_on_signal(env):
         t.proc.terminate()
         t.wait()
         check(t.restored(), 'terminal settings not restored after SIGTERM')
+    finally:
+        t.close()
+
+
+@keeltest.test
+def stdio_terminal_restored_on_crash(env):
+    """A fatal signal (here SIGQUIT, Ctrl-\\) still restores the terminal."""
+    sock = os.path.join(env.tmpdir, 'qmp.sock')
+    t = Tty(env, ['-S', '-nodefaults', '-serial', 'stdio', '-qmp',
+                  'unix:%s,server=on,wait=off' % sock, '-kernel', env.guest('hello.elf')])
+    try:
+        with QMPClient.unix_retry(sock, timeout=30, proc=t.proc):
+            check(raw(t.slave), 'terminal not raw')
+        t.proc.send_signal(signal.SIGQUIT)
+        check_eq(t.wait(), -signal.SIGQUIT, 'exit status')
+        check(t.restored(), 'terminal settings not restored after SIGQUIT')
     finally:
         t.close()
 
