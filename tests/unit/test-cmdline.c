@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "chardev/char.h"
 #include "system/cmdline.h"
 #include "system/machine.h"
 #include "system/opts.h"
@@ -449,6 +451,56 @@ START_TEST(daemonize_rules)
 }
 END_TEST
 
+/* Runs in its own process (CK_FORK): chardevs live in a process-wide registry. */
+START_TEST(create_backends)
+{
+	char path[] = "/tmp/keel-test-cmdline-XXXXXX";
+	int fd = mkstemp(path);
+	g_autofree char *spec = g_strdup_printf("file:%s", path);
+	GError *err = NULL;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(parse("-nodefaults", "-serial", "null", "-serial", spec, "-chardev",
+			       "null,id=c1", "-serial", "chardev:c1", "-serial", "none", "-chardev",
+			       "null,id=m,mux=on", "-mon", "chardev=m,mode=control", NULL), 0);
+	ck_assert_int_eq(cmdline_create_backends(&cfg, &err), 0);
+	ck_assert_str_eq(cfg.serials->pdata[0], "chardev:serial0");
+	ck_assert_str_eq(cfg.serials->pdata[1], "chardev:serial1");
+	ck_assert_str_eq(cfg.serials->pdata[2], "chardev:c1");
+	ck_assert_str_eq(cfg.serials->pdata[3], "none");
+	ck_assert_str_eq(chardev_filename(chardev_find("serial0")), "null");
+	ck_assert_str_eq(chardev_filename(chardev_find("serial1")), spec);
+	ck_assert_ptr_nonnull(chardev_find("c1"));
+	ck_assert_ptr_nonnull(chardev_find("m-base"));
+	ck_assert_ptr_null(chardev_find("serial2"));
+	unlink(path);
+}
+END_TEST
+
+START_TEST(create_backends_errors)
+{
+	GError *err = NULL;
+
+	ck_assert_int_eq(parse("-nodefaults", "-serial", "file:/nonexistent-dir/x", NULL), 0);
+	ck_assert_int_eq(cmdline_create_backends(&cfg, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err->message, "-serial file:/nonexistent-dir/x: chardev "
+						   "'serial0': could not open"));
+	g_clear_error(&err);
+}
+END_TEST
+
+START_TEST(create_backends_chardev_error)
+{
+	GError *err = NULL;
+
+	ck_assert_int_eq(parse("-nodefaults", "-chardev", "file,id=f9", NULL), 0);
+	ck_assert_int_eq(cmdline_create_backends(&cfg, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err->message, "chardev 'f9'"));
+	g_clear_error(&err);
+}
+END_TEST
+
 START_TEST(help_and_version)
 {
 	ck_assert_int_eq(parse("-version", NULL), 1);
@@ -493,10 +545,13 @@ int main(void)
 	tcase_add_test(tc, runstate_options);
 	tcase_add_test(tc, identity);
 	tcase_add_test(tc, daemonize_rules);
+	tcase_add_test(tc, create_backends);
+	tcase_add_test(tc, create_backends_errors);
+	tcase_add_test(tc, create_backends_chardev_error);
 	tcase_add_test(tc, help_and_version);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
-	/* Help output goes to stdout; keep the test log readable. */
+	/* Each test in its own process: backends and globals do not leak between them. */
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
