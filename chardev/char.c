@@ -387,8 +387,7 @@ int chardev_attach(struct chardev *c, const struct chr_frontend *fe, void *opaqu
 	if (c->ops && c->ops->attach)
 		return c->ops->attach(c, fe, opaque, err);
 	if (c->fe) {
-		error_setg(err, "chardev '%s' is already in use",
-			    c->id);
+		error_setg(err, "chardev '%s' is already in use", c->id);
 		return -EBUSY;
 	}
 	c->fe = fe;

@@ -38,11 +38,24 @@ const char *chardev_id(const struct chardev *c);
 const char *chardev_filename(const struct chardev *c);
 bool chardev_is_connected(const struct chardev *c);
 
+/*
+ * One frontend per chardev, except multiplexers (mon:stdio, mux=on), where
+ * input goes to the focused frontend (Ctrl-A c) and output from all of them
+ * goes out. CHR_EVENT_OPENED arrives from the main loop after attach if the
+ * backend is connected; on a mux only the focused frontend is open.
+ * chardev_detach() on a mux detaches all its frontends.
+ */
 int chardev_attach(struct chardev *c, const struct chr_frontend *fe, void *opaque, GError **err);
 void chardev_detach(struct chardev *c);
 /* Frontend can take more input now (after can_read returned 0). */
 void chardev_accept_input(struct chardev *c);
-/* Never blocks the caller for long; returns bytes accepted. Any thread, bql held. */
+/*
+ * Never blocks: sends what the backend takes now, queues the rest up to a
+ * bound (256 KiB; 64 KiB for a pty) for the main loop to send, and drops
+ * what does not fit with one warning per chardev. Output to a disconnected
+ * backend is dropped. Returns len (the caller never has to retry).
+ * Any thread, bql held.
+ */
 size_t chardev_write(struct chardev *c, const void *buf, size_t len);
 
 /* Restore terminals, remove sockets. Called on every exit path. */
