@@ -344,6 +344,12 @@ size_t serial_receive(struct serial_state *s, const uint8_t *buf, size_t len)
 		return len;
 	while (n < len && rx_push(s, buf[n]))
 		n++;
+	/*
+	 * A backend that buffers (the mux) may hold more bytes without asking
+	 * can_read() again: once the FIFO is full, ask for them on the next pop.
+	 */
+	if (s->rx_count == rx_capacity(s))
+		s->rx_held = true;
 	update_irq(s);
 	return n;
 }
