@@ -431,23 +431,35 @@ static int opt_smp(struct ctx *x, const char *arg, GError **err)
 		goto out;
 	}
 	dies = dies ?: 1;
-	threads = threads ?: 1;
-	if (!maxcpus) {
-		if (!cpus)
-			cpus = (sockets ?: 1) * dies * (cores ?: 1) * threads;
-		maxcpus = cpus;
-	}
-	if (!cpus) {
-		if (!sockets || !cores) {
-			/* cpus can only default to maxcpus when nothing is left to guess. */
-			cpus = maxcpus;
-		} else {
-			cpus = sockets * dies * cores * threads;
+	if (!cpus && !maxcpus) {
+		/* Only the topology: every missing level is 1. */
+		sockets = sockets ?: 1;
+		cores = cores ?: 1;
+		threads = threads ?: 1;
+	} else {
+		/* Derive at most one missing level from maxcpus; cores before sockets. */
+		maxcpus = maxcpus ?: cpus;
+		if (!sockets && !cores) {
+			sockets = 1;
+			threads = threads ?: 1;
+			cores = maxcpus / (dies * threads) ?: 1;
+		} else if (!sockets) {
+			threads = threads ?: 1;
+			sockets = maxcpus / (dies * cores * threads) ?: 1;
+		} else if (!cores) {
+			threads = threads ?: 1;
+			cores = maxcpus / (dies * sockets * threads) ?: 1;
+		} else if (!threads) {
+			threads = maxcpus / (dies * sockets * cores) ?: 1;
 		}
 	}
-	sockets = sockets ?: 1;
-	if (!cores)
-		cores = maxcpus / (sockets * dies * threads) ?: 1;
+	maxcpus = maxcpus ?: sockets * dies * cores * threads;
+	cpus = cpus ?: maxcpus;
+	if (maxcpus > MAX_SMP) {
+		error_setg(err, "%" G_GUINT64_FORMAT " CPUs are too many (at most %d)", maxcpus,
+			   MAX_SMP);
+		goto out;
+	}
 	if (sockets * dies * cores * threads != maxcpus) {
 		error_setg(err, "Invalid CPU topology: product of the hierarchy must match "
 				"maxcpus: sockets (%" G_GUINT64_FORMAT ") * dies (%" G_GUINT64_FORMAT

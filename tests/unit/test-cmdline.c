@@ -141,6 +141,13 @@ START_TEST(smp)
 	ck_assert_int_eq(parse("-smp", "cpus=3,sockets=3", NULL), 0);
 	ck_assert_uint_eq(cfg.sockets, 3);
 	ck_assert_uint_eq(cfg.cores, 1);
+	ck_assert_int_eq(parse("-smp", "cpus=4,cores=2", NULL), 0);
+	ck_assert_uint_eq(cfg.sockets, 2);
+	ck_assert_int_eq(parse("-smp", "8,sockets=2,cores=2", NULL), 0);
+	ck_assert_uint_eq(cfg.threads, 2);
+	ck_assert_int_eq(parse("-smp", "maxcpus=4", NULL), 0);
+	ck_assert_uint_eq(cfg.smp_cpus, 4);
+	ck_assert_uint_eq(cfg.cores, 4);
 	ck_assert_int_eq(parse("-smp", "4,sockets=3", NULL), -1);
 	ck_error("Invalid CPU topology");
 	ck_assert_int_eq(parse("-smp", "4,maxcpus=2", NULL), -1);
@@ -148,6 +155,8 @@ START_TEST(smp)
 	ck_assert_int_eq(parse("-smp", "x", NULL), -1);
 	ck_assert_int_eq(parse("-smp", "100000", NULL), -1);
 	ck_error("too large");
+	ck_assert_int_eq(parse("-smp", "sockets=4096,cores=4096", NULL), -1);
+	ck_error("too many");
 	ck_assert_int_eq(parse("-smp", "2,books=2", NULL), -1);
 	ck_error("'books'");
 }
