@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -292,16 +293,46 @@ static void add_qom_path(JsonBuilder *b, unsigned index)
 	json_builder_add_string_value(b, path);
 }
 
+/*
+ * Host thread ids of the vCPUs, which libvirt pins. accel/ names each vCPU
+ * thread "CPU N/KVM" (as QEMU does); find them by name rather than reach
+ * into accel/. A vCPU without a thread (yet) reports the process id.
+ */
+static GHashTable *vcpu_thread_ids(void)
+{
+	GHashTable *ids = g_hash_table_new(NULL, NULL);
+	GDir *dir = g_dir_open("/proc/self/task", 0, NULL);
+	const char *tid;
+
+	while (dir && (tid = g_dir_read_name(dir))) {
+		g_autofree char *path = g_strdup_printf("/proc/self/task/%s/comm", tid);
+		g_autofree char *comm = NULL;
+		unsigned index;
+		char tail[8];
+
+		if (!g_file_get_contents(path, &comm, NULL, NULL))
+			continue;
+		if (sscanf(comm, "CPU %u/%7s", &index, tail) == 2 && !strncmp(tail, "KVM", 3))
+			g_hash_table_insert(ids, GUINT_TO_POINTER(index + 1),
+					    GINT_TO_POINTER(atoi(tid)));
+	}
+	if (dir)
+		g_dir_close(dir);
+	return ids;
+}
+
 static JsonNode *qmp_query_cpus_fast(struct qmp_session *s, JsonObject *args, GError **err)
 {
 	JsonBuilder *b = json_builder_new_immutable();
+	GHashTable *tids = vcpu_thread_ids();
 
 	json_builder_begin_array(b);
 	for (unsigned i = 0; i < cpus_plugged(); i++) {
+		int tid = GPOINTER_TO_INT(g_hash_table_lookup(tids, GUINT_TO_POINTER(i + 1)));
+
 		json_builder_begin_object(b);
-		/* No per-vCPU thread id is exported by accel/ yet: report the process. */
 		json_builder_set_member_name(b, "thread-id");
-		json_builder_add_int_value(b, getpid());
+		json_builder_add_int_value(b, tid ? tid : getpid());
 		add_cpu_props(b, i);
 		add_qom_path(b, i);
 		json_builder_set_member_name(b, "cpu-index");
@@ -311,6 +342,7 @@ static JsonNode *qmp_query_cpus_fast(struct qmp_session *s, JsonObject *args, GE
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+	g_hash_table_destroy(tids);
 	return builder_finish(b);
 }
 

@@ -114,9 +114,13 @@ def queries(env):
                 check_in('default-cpu-type', m, 'machine %r' % m)
         cpus = q.command('query-cpus-fast')
         check_eq([c['cpu-index'] for c in cpus], [0, 1], 'cpu indexes')
+        tasks = os.listdir('/proc/%d/task' % vm.proc.pid)
         for c in cpus:
             check_eq(c['target'], 'x86_64', 'cpu target')
-            check(isinstance(c['thread-id'], int), 'thread-id')
+            # The vCPU's own thread, which libvirt pins.
+            check(str(c['thread-id']) in tasks and c['thread-id'] != vm.proc.pid,
+                  'thread-id %r is a vCPU thread of %r' % (c['thread-id'], tasks))
+        check_eq(len({c['thread-id'] for c in cpus}), 2, 'distinct vCPU threads')
         hp = q.command('query-hotpluggable-cpus')
         check_eq(sorted(h['qom-path'] for h in hp),
                  sorted(c['qom-path'] for c in cpus), 'hotpluggable vs cpus-fast paths')
