@@ -4,6 +4,7 @@
  * and the IOAPIC, route the SCI, reset through 0xCF9 and power off via S5.
  * Layout and field offsets follow the ACPI 6.x specification (FADT rev 3).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "hw/i386/acpi.h"
@@ -178,14 +179,124 @@ static const uint8_t dsdt_aml[] = {
 	0x00, 0x00,			/* ZeroOp, ZeroOp */
 };
 
+/* virtio-mmio transports registered by hw/virtio (a process-wide registry). */
+static struct {
+	uint64_t base;
+	uint32_t size;
+	unsigned gsi;
+} virtio_mmio[ACPI_VIRTIO_MMIO_MAX];
+static unsigned n_virtio_mmio;
+
+int acpi_add_virtio_mmio(uint64_t base, uint32_t size, unsigned gsi)
+{
+	if (n_virtio_mmio >= ACPI_VIRTIO_MMIO_MAX)
+		return -ENOSPC;
+	virtio_mmio[n_virtio_mmio].base = base;
+	virtio_mmio[n_virtio_mmio].size = size;
+	virtio_mmio[n_virtio_mmio].gsi = gsi;
+	n_virtio_mmio++;
+	return 0;
+}
+
+/* AML PkgLength (ACPI 20.2.4) of a package whose body is len bytes; returns its size. */
+static size_t put_pkglen(uint8_t *p, size_t len)
+{
+	if (len + 1 < 0x40) {
+		if (p)
+			p[0] = len + 1;
+		return 1;
+	}
+	len += 2; /* two bytes cover everything a DSDT of ours can hold (< 4 KiB) */
+	if (p) {
+		p[0] = 0x40 | (len & 0xf);
+		p[1] = len >> 4;
+	}
+	return 2;
+}
+
+#define VIRTIO_DEV_BODY 54	/* _HID + _UID + _CRS below */
+
+/*
+ * Device (VRnn) { Name (_HID, "LNRO0005") Name (_UID, n)
+ *   Name (_CRS, ResourceTemplate () { Memory32Fixed (ReadWrite, base, size)
+ *     Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { gsi } }) }
+ * Returns the bytes written (or needed when p is NULL).
+ */
+static size_t put_virtio_dev(uint8_t *p, unsigned n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t hdr = 2 + put_pkglen(NULL, 4 + VIRTIO_DEV_BODY) + 4;
+	uint8_t *b;
+
+	if (!p)
+		return hdr + VIRTIO_DEV_BODY;
+	p[0] = 0x5b;	/* ExtOpPrefix */
+	p[1] = 0x82;	/* DeviceOp */
+	b = p + 2 + put_pkglen(p + 2, 4 + VIRTIO_DEV_BODY);
+	b[0] = 'V';
+	b[1] = 'R';
+	b[2] = hex[(n >> 4) & 0xf];
+	b[3] = hex[n & 0xf];
+	b += 4;
+	memcpy(b, "\x08_HID\x0dLNRO0005", 15);	/* NameOp, StringPrefix, NUL-terminated */
+	b += 15;
+	memcpy(b, "\x08_UID\x0a", 6);			/* NameOp, BytePrefix */
+	b[6] = n;
+	b += 7;
+	memcpy(b, "\x08_CRS\x11\x1a\x0a\x17", 9);	/* NameOp, BufferOp, PkgLength 26, size 23 */
+	b += 9;
+	b[0] = 0x86;				/* Memory32Fixed */
+	put16(b + 1, 9);
+	b[3] = 1;				/* read-write */
+	put32(b + 4, virtio_mmio[n].base);
+	put32(b + 8, virtio_mmio[n].size);
+	b += 12;
+	b[0] = 0x89;				/* Extended Interrupt */
+	put16(b + 1, 6);
+	b[3] = 0x01;				/* consumer, level, active high, exclusive */
+	b[4] = 1;
+	put32(b + 5, virtio_mmio[n].gsi);
+	b += 9;
+	b[0] = 0x79;				/* End Tag, checksum 0: "valid" */
+	b[1] = 0;
+	return hdr + VIRTIO_DEV_BODY;
+}
+
+/* Scope (\_SB) { the virtio-mmio devices }, or nothing without them. */
+static size_t put_sb_scope(uint8_t *p)
+{
+	size_t body = 5, len;
+
+	if (!n_virtio_mmio)
+		return 0;
+	for (unsigned i = 0; i < n_virtio_mmio; i++)
+		body += put_virtio_dev(NULL, i);
+	len = 1 + put_pkglen(NULL, body) + body;
+	if (!p)
+		return len;
+	p[0] = 0x10;	/* ScopeOp */
+	p += 1 + put_pkglen(p + 1, body);
+	memcpy(p, "\\_SB_", 5);
+	p += 5;
+	for (unsigned i = 0; i < n_virtio_mmio; i++)
+		p += put_virtio_dev(p, i);
+	return len;
+}
+
+static size_t dsdt_len(void)
+{
+	return HDR_LEN + sizeof(dsdt_aml) + put_sb_scope(NULL);
+}
+
 static size_t build_dsdt(uint8_t *t)
 {
-	size_t len = HDR_LEN + sizeof(dsdt_aml);
+	size_t len = dsdt_len();
 
 	memset(t, 0, len);
 	/* Revision 2: 64-bit AML integers. */
 	put_header(t, "DSDT", len, 2);
 	memcpy(t + HDR_LEN, dsdt_aml, sizeof(dsdt_aml));
+	put_sb_scope(t + HDR_LEN + sizeof(dsdt_aml));
 	finish_table(t, len);
 	return len;
 }
@@ -204,7 +315,7 @@ size_t acpi_build_tables(uint8_t *buf, size_t cap, uint64_t base,
 	size_t off_fadt = align16(off_xsdt + HDR_LEN + 2 * 8);
 	size_t off_madt = align16(off_fadt + FADT_LEN);
 	size_t off_dsdt = align16(off_madt + madt_len(cfg));
-	size_t end = off_dsdt + HDR_LEN + sizeof(dsdt_aml);
+	size_t end = off_dsdt + dsdt_len();
 	uint8_t *rsdp = buf;
 	uint8_t *t;
 

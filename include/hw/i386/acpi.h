@@ -51,6 +51,15 @@ uint8_t acpi_checksum(const void *buf, size_t len);
 size_t acpi_build_tables(uint8_t *buf, size_t cap, uint64_t base,
 			 const struct acpi_build_config *cfg);
 
+/*
+ * A virtio-mmio transport to describe in the DSDT (\_SB.VRnn, _HID
+ * "LNRO0005", its window and a level-triggered, active-high GSI). Call
+ * before the tables are (re)written; they are rewritten at every reset.
+ * Returns 0, or -ENOSPC beyond ACPI_VIRTIO_MMIO_MAX.
+ */
+#define ACPI_VIRTIO_MMIO_MAX 32
+int acpi_add_virtio_mmio(uint64_t base, uint32_t size, unsigned gsi);
+
 /* The PM1 register block at ACPI_PM_BASE with the SCI on ACPI_SCI_IRQ. */
 int acpi_pm_init(GError **err);
 /* SCI level as the PM block drives it (tests). */

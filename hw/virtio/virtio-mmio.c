@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * virtio-mmio transport, version 2 (virtio 1.x, 4.2.2): a 0x200-byte
+ * register window and one level-triggered interrupt line that follows the
+ * interrupt status. Device and queue state live in the virtio core.
+ */
+#include <errno.h>
+
+#include "hw/core/irq.h"
+#include "hw/core/reset.h"
+#include "hw/virtio/virtio-mmio.h"
+#include "system/error.h"
+#include "system/log.h"
+#include "system/memory.h"
+
+struct virtio_mmio {
+	struct virtio_device *vdev;
+	uint64_t base;
+	unsigned gsi;
+	uint32_t dev_features_sel;
+	uint32_t drv_features_sel;
+	uint32_t queue_sel;
+	bool level;
+};
+
+static unsigned mmio_slots_used;
+
+static struct virtqueue *cur_vq(struct virtio_mmio *t)
+{
+	struct virtio_device *vdev = t->vdev;
+
+	return t->queue_sel < vdev->num_queues ? &vdev->vqs[t->queue_sel] : NULL;
+}
+
+static void set_level(struct virtio_mmio *t, bool level)
+{
+	t->level = level;
+	irq_set_level(t->gsi, level);
+}
+
+static void mmio_update_irq(struct virtio_device *vdev)
+{
+	struct virtio_mmio *t = vdev->transport_opaque;
+	bool level = vdev->isr != 0;
+
+	if (level != t->level)
+		set_level(t, level);
+}
+
+static const struct virtio_transport_ops mmio_transport = {
+	.update_irq = mmio_update_irq,
+};
+
+static uint64_t queue_reg_read(struct virtio_mmio *t, uint64_t offset)
+{
+	struct virtqueue *vq = cur_vq(t);
+
+	if (!vq)
+		return 0;
+	switch (offset) {
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return vq->num_max;
+	case VIRTIO_MMIO_QUEUE_READY:
+		return vq->ready;
+	case VIRTIO_MMIO_QUEUE_NUM:
+		return vq->num;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+		return (uint32_t)vq->desc_gpa;
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		return vq->desc_gpa >> 32;
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+		return (uint32_t)vq->avail_gpa;
+	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+		return vq->avail_gpa >> 32;
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+		return (uint32_t)vq->used_gpa;
+	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		return vq->used_gpa >> 32;
+	}
+	return 0;
+}
+
+uint64_t virtio_mmio_read(void *opaque, uint64_t offset, unsigned size)
+{
+	struct virtio_mmio *t = opaque;
+	struct virtio_device *vdev = t->vdev;
+
+	if (offset >= VIRTIO_MMIO_CONFIG)
+		return virtio_config_read(vdev, offset - VIRTIO_MMIO_CONFIG, size);
+	if (size != 4 || (offset & 3)) {
+		warn_report_once("%s: %u-byte read at 0x%" G_GINT64_MODIFIER "x ignored",
+				 vdev->name, size, offset);
+		return 0;
+	}
+	switch (offset) {
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return 2;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return vdev->ops->device_id;
+	case VIRTIO_MMIO_VENDOR_ID:
+		return VIRTIO_MMIO_VENDOR;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		return virtio_get_device_features(vdev, t->dev_features_sel);
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		return vdev->isr;
+	case VIRTIO_MMIO_STATUS:
+		return vdev->status;
+	case VIRTIO_MMIO_CONFIG_GENERATION:
+		return vdev->config_generation;
+	case VIRTIO_MMIO_SHM_LEN_LOW:
+	case VIRTIO_MMIO_SHM_LEN_HIGH:
+		return 0xffffffff; /* no shared memory regions */
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+	case VIRTIO_MMIO_QUEUE_NUM:
+	case VIRTIO_MMIO_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_DESC_LOW ... VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		return queue_reg_read(t, offset);
+	}
+	return 0;
+}
+
+static void set_addr(uint64_t *addr, bool high, uint32_t v)
+{
+	if (high)
+		*addr = (*addr & 0xffffffffULL) | (uint64_t)v << 32;
+	else
+		*addr = (*addr & ~0xffffffffULL) | v;
+}
+
+static void queue_reg_write(struct virtio_mmio *t, uint64_t offset, uint32_t v)
+{
+	struct virtqueue *vq = cur_vq(t);
+
+	if (!vq)
+		return;
+	if (offset == VIRTIO_MMIO_QUEUE_READY) {
+		if (!v)
+			vq->ready = false;
+		else if (!vq->ready)
+			virtqueue_enable(vq);
+		return;
+	}
+	/* Queue layout is frozen while the queue is live (4.2.2.3). */
+	if (vq->ready)
+		return;
+	switch (offset) {
+	case VIRTIO_MMIO_QUEUE_NUM:
+		vq->num = v;
+		if (v != vq->num) /* truncated: certainly invalid */
+			vq->num = 0;
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		set_addr(&vq->desc_gpa, offset == VIRTIO_MMIO_QUEUE_DESC_HIGH, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+		set_addr(&vq->avail_gpa, offset == VIRTIO_MMIO_QUEUE_DRIVER_HIGH, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		set_addr(&vq->used_gpa, offset == VIRTIO_MMIO_QUEUE_DEVICE_HIGH, v);
+		break;
+	}
+}
+
+void virtio_mmio_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+	struct virtio_mmio *t = opaque;
+	struct virtio_device *vdev = t->vdev;
+	uint32_t v = value;
+
+	if (offset >= VIRTIO_MMIO_CONFIG) {
+		virtio_config_write(vdev, offset - VIRTIO_MMIO_CONFIG, value, size);
+		return;
+	}
+	if (size != 4 || (offset & 3)) {
+		warn_report_once("%s: %u-byte write at 0x%" G_GINT64_MODIFIER "x ignored",
+				 vdev->name, size, offset);
+		return;
+	}
+	switch (offset) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		t->dev_features_sel = v;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		virtio_set_driver_features(vdev, t->drv_features_sel, v);
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		t->drv_features_sel = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		t->queue_sel = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_NUM:
+	case VIRTIO_MMIO_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_DESC_LOW ... VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		queue_reg_write(t, offset, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
+		virtio_queue_notify(vdev, v & 0xffff);
+		break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		virtio_ack_irq(vdev, v);
+		break;
+	case VIRTIO_MMIO_STATUS:
+		if (!v) {
+			t->dev_features_sel = t->drv_features_sel = t->queue_sel = 0;
+		}
+		virtio_set_status(vdev, v);
+		break;
+	}
+}
+
+static const struct io_ops mmio_ops = {
+	.read = virtio_mmio_read,
+	.write = virtio_mmio_write,
+};
+
+/* System reset (vCPUs paused): the device drains, then returns to cold state. */
+static void mmio_reset(void *opaque)
+{
+	struct virtio_mmio *t = opaque;
+
+	t->dev_features_sel = t->drv_features_sel = t->queue_sel = 0;
+	virtio_device_reset(t->vdev);
+	set_level(t, false);
+}
+
+struct virtio_mmio *virtio_mmio_create(struct virtio_device *vdev, GError **err)
+{
+	struct virtio_mmio *t;
+	uint64_t base;
+	unsigned gsi;
+
+	if (virtio_mmio_arch_place(mmio_slots_used, &base, &gsi) < 0) {
+		error_setg(err, "%s: no free virtio-mmio slot (at most %u devices)", vdev->name,
+			   mmio_slots_used);
+		return NULL;
+	}
+	t = g_new0(struct virtio_mmio, 1);
+	t->vdev = vdev;
+	t->base = base;
+	t->gsi = gsi;
+	if (io_region_add(IO_SPACE_MMIO, base, VIRTIO_MMIO_SIZE, &mmio_ops, t, vdev->name) < 0) {
+		error_setg(err, "%s: MMIO range 0x%" G_GINT64_MODIFIER "x is already in use",
+			   vdev->name, base);
+		g_free(t);
+		return NULL;
+	}
+	mmio_slots_used++;
+	vdev->transport = &mmio_transport;
+	vdev->transport_opaque = t;
+	reset_register(RESET_ORDER_DEVICE, mmio_reset, t, vdev->name);
+	return t;
+}
+
+uint64_t virtio_mmio_base(const struct virtio_mmio *t)
+{
+	return t->base;
+}
+
+unsigned virtio_mmio_gsi(const struct virtio_mmio *t)
+{
+	return t->gsi;
+}
