@@ -293,6 +293,16 @@ def reaccept(env):
             q3.negotiate()
             q3.command('cont')
             check_eq([e['event'] for e in q3.take_events()], ['RESUME'], 'events after reconnect')
+        # ... nor one that leaves while its reply waits for the main loop.
+        for _ in range(20):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(path)
+            s.sendall(b'{"execute": "qmp_capabilities"}{"execute": "system_reset"}'
+                      b'{"execute": "system_powerdown"}{"execute": "query-status"}')
+            s.close()
+        with QMPClient.unix(path) as q4:
+            q4.negotiate()
+            check_eq(q4.command('query-status')['status'], 'running', 'after abrupt clients')
 
 
 @keeltest.test
