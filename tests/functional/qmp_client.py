@@ -68,7 +68,7 @@ class QMPClient:
         while True:
             try:
                 return cls.unix(path, timeout, **kw)
-            except (FileNotFoundError, ConnectionRefusedError):
+            except (FileNotFoundError, ConnectionRefusedError, BlockingIOError):
                 if time.monotonic() > deadline:
                     raise
                 if proc is not None and proc.poll() is not None:
