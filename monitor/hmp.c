@@ -92,33 +92,34 @@ static const struct {
 	{ "q", hmp_quit },
 };
 
+/* Collapse runs of blanks so that "info   status" works, as in QEMU. */
+static char *normalize_blanks(const char *line)
+{
+	g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
+	GString *n = g_string_new(NULL);
+
+	for (unsigned i = 0; words[i]; i++) {
+		if (!*words[i])
+			continue;
+		if (n->len)
+			g_string_append_c(n, ' ');
+		g_string_append(n, words[i]);
+	}
+	return g_string_free(n, FALSE);
+}
+
 static JsonNode *qmp_human_monitor_command(struct qmp_session *s, JsonObject *args,
 					   GError **err)
 {
-	const char *line = json_object_get_string_member(args, "command-line");
-	g_autofree char *norm = NULL;
-	g_auto(GStrv) words = NULL;
+	g_autofree char *cmd =
+		normalize_blanks(json_object_get_string_member(args, "command-line"));
 	GString *out = g_string_new(NULL);
 	JsonNode *ret;
 	unsigned i;
 
-	/* Collapse runs of blanks so "info   status" works as in QEMU. */
-	words = g_strsplit_set(line, " \t", -1);
-	{
-		GString *n = g_string_new(NULL);
-
-		for (i = 0; words[i]; i++) {
-			if (!*words[i])
-				continue;
-			if (n->len)
-				g_string_append_c(n, ' ');
-			g_string_append(n, words[i]);
-		}
-		norm = g_string_free(n, FALSE);
-	}
-	if (*norm) {
+	if (*cmd) {
 		for (i = 0; i < G_N_ELEMENTS(hmp_commands); i++) {
-			if (!strcmp(norm, hmp_commands[i].name)) {
+			if (!strcmp(cmd, hmp_commands[i].name)) {
 				hmp_commands[i].fn(out, NULL);
 				if (hmp_commands[i].defer)
 					qmp_defer_reply(s);
@@ -126,7 +127,7 @@ static JsonNode *qmp_human_monitor_command(struct qmp_session *s, JsonObject *ar
 			}
 		}
 		if (i == G_N_ELEMENTS(hmp_commands))
-			g_string_append_printf(out, "unknown command: '%s'\r\n", norm);
+			g_string_append_printf(out, "unknown command: '%s'\r\n", cmd);
 	}
 	ret = json_node_init_string(json_node_alloc(), out->str);
 	g_string_free(out, TRUE);

@@ -129,15 +129,12 @@ static void send_line(struct qmp_session *s, GString *line)
 static GString *format_error(int cls, const char *desc, JsonNode *id)
 {
 	GString *line = g_string_new("{\"error\": {\"class\": \"");
+	JsonNode *d = json_node_init_string(json_node_alloc(), desc);
 
 	g_string_append(line, qmp_error_class_name(cls));
 	g_string_append(line, "\", \"desc\": ");
-	{
-		JsonNode *d = json_node_init_string(json_node_alloc(), desc);
-
-		qmp_json_append(line, d);
-		json_node_unref(d);
-	}
+	qmp_json_append(line, d);
+	json_node_unref(d);
 	g_string_append_c(line, '}');
 	if (id) {
 		g_string_append(line, ", \"id\": ");
