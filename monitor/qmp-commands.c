@@ -218,7 +218,10 @@ static void add_machine(const struct machine_type *t, void *opaque)
 		json_builder_set_member_name(b, "default-cpu-type");
 		json_builder_add_string_value(b, DEFAULT_CPU_TYPE);
 		json_builder_set_member_name(b, "default-ram-id");
-		json_builder_add_string_value(b, DEFAULT_RAM_ID);
+		/* libvirt names the RAM backend after this (-object memory-backend-ram,id=). */
+		json_builder_add_string_value(b, g_str_has_prefix(t->name, "microvm")
+							 ? "microvm.ram"
+							 : DEFAULT_RAM_ID);
 	}
 	json_builder_end_object(b);
 }
