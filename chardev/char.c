@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
+#include "system/thread.h"
 #include "chardev/char-be.h"
 #include "system/error.h"
 #include "system/log.h"
@@ -35,7 +36,7 @@ struct chardev {
 	bool in_eof;
 
 	/* output; out_lock is the innermost lock (see system/bql.h) */
-	GMutex out_lock;
+	struct kmutex out_lock;
 	int out_fd;
 	int out_fd_flags; /* original F_GETFL, restored on switch and at exit */
 	bool out_dead;
@@ -144,7 +145,7 @@ struct chardev *chardev_alloc(const char *id, const char *backend, GError **err)
 	c->out_fd = -1;
 	c->out_limit = CHARDEV_OUT_LIMIT;
 	c->out_buf = g_byte_array_new();
-	g_mutex_init(&c->out_lock);
+	kmutex_init(&c->out_lock);
 	if (!chardevs)
 		chardevs = g_ptr_array_new();
 	g_ptr_array_add(chardevs, c);
@@ -161,7 +162,7 @@ void chardev_free(struct chardev *c)
 		c->ops->close(c);
 	g_ptr_array_remove(chardevs, c);
 	g_byte_array_unref(c->out_buf);
-	g_mutex_clear(&c->out_lock);
+	kmutex_destroy(&c->out_lock);
 	g_free(c->id);
 	g_free(c->filename);
 	g_free(c->backend_name);
@@ -531,7 +532,7 @@ static gboolean out_ready(gint fd, GIOCondition cond, gpointer opaque)
 	gboolean ret = G_SOURCE_CONTINUE;
 	size_t n;
 
-	g_mutex_lock(&c->out_lock);
+	kmutex_lock(&c->out_lock);
 	n = out_write_now(c, c->out_buf->data, c->out_buf->len);
 	if (c->out_dead)
 		n = c->out_buf->len;
@@ -540,7 +541,7 @@ static gboolean out_ready(gint fd, GIOCondition cond, gpointer opaque)
 		c->out_watch = 0;
 		ret = G_SOURCE_REMOVE;
 	}
-	g_mutex_unlock(&c->out_lock);
+	kmutex_unlock(&c->out_lock);
 	return ret;
 }
 
@@ -553,7 +554,7 @@ size_t chardev_write(struct chardev *c, const void *buf, size_t len)
 		return c->ops->write(c, buf, len);
 	if (!len)
 		return 0;
-	g_mutex_lock(&c->out_lock);
+	kmutex_lock(&c->out_lock);
 	if (c->out_fd < 0 || c->out_dead)
 		goto out;
 	if (!c->out_buf->len)
@@ -572,17 +573,17 @@ size_t chardev_write(struct chardev *c, const void *buf, size_t len)
 		c->out_watch = g_unix_fd_add(c->out_fd, G_IO_OUT | G_IO_ERR | G_IO_HUP,
 					     out_ready, c);
 out:
-	g_mutex_unlock(&c->out_lock);
+	kmutex_unlock(&c->out_lock);
 	/* Everything was sent, queued or dropped: callers never retry. */
 	return len;
 }
 
 void chardev_set_out_limit(struct chardev *c, size_t limit, bool quiet)
 {
-	g_mutex_lock(&c->out_lock);
+	kmutex_lock(&c->out_lock);
 	c->out_limit = limit;
 	c->out_quiet = quiet;
-	g_mutex_unlock(&c->out_lock);
+	kmutex_unlock(&c->out_lock);
 }
 
 void chardev_set_fds(struct chardev *c, int in_fd, int out_fd)
@@ -595,7 +596,7 @@ void chardev_set_fds(struct chardev *c, int in_fd, int out_fd)
 		c->in_fd = in_fd;
 		c->in_eof = false;
 	}
-	g_mutex_lock(&c->out_lock);
+	kmutex_lock(&c->out_lock);
 	if (c->out_fd != out_fd) {
 		if (c->out_watch) {
 			g_source_remove(c->out_watch);
@@ -615,7 +616,7 @@ void chardev_set_fds(struct chardev *c, int in_fd, int out_fd)
 				c->out_fd_flags = -1; /* nothing to restore */
 		}
 	}
-	g_mutex_unlock(&c->out_lock);
+	kmutex_unlock(&c->out_lock);
 	in_watch_update(c);
 }
 

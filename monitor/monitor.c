@@ -12,6 +12,7 @@
 
 #include "chardev/char.h"
 #include "monitor/monitor.h"
+#include "system/thread.h"
 #include "monitor/qmp.h"
 #include "system/error.h"
 #include "system/log.h"
@@ -26,7 +27,7 @@ static GPtrArray *monitors;
 static unsigned compat_ids;
 
 static GThread *main_thread;
-static GMutex event_lock;
+static struct kmutex event_lock = KMUTEX_INITIALIZER;
 static GQueue event_queue; /* struct pending_event *, under event_lock */
 static guint event_idle;   /* under event_lock */
 
@@ -184,9 +185,9 @@ static void flush_queued_events(void)
 	struct pending_event *e;
 
 	for (;;) {
-		g_mutex_lock(&event_lock);
+		kmutex_lock(&event_lock);
 		e = g_queue_pop_head(&event_queue);
-		g_mutex_unlock(&event_lock);
+		kmutex_unlock(&event_lock);
 		if (!e)
 			break;
 		emit_now(e->name, e->data, e->when);
@@ -198,9 +199,9 @@ static void flush_queued_events(void)
 
 static gboolean event_idle_cb(gpointer opaque)
 {
-	g_mutex_lock(&event_lock);
+	kmutex_lock(&event_lock);
 	event_idle = 0;
-	g_mutex_unlock(&event_lock);
+	kmutex_unlock(&event_lock);
 	flush_queued_events();
 	return G_SOURCE_REMOVE;
 }
@@ -219,12 +220,12 @@ void monitor_event(const char *name, const char *data_json)
 	e->name = g_strdup(name);
 	e->data = g_strdup(data_json);
 	e->when = when;
-	g_mutex_lock(&event_lock);
+	kmutex_lock(&event_lock);
 	g_queue_push_tail(&event_queue, e);
 	/* g_idle_add is thread safe and wakes the main loop's poll. */
 	if (!event_idle)
 		event_idle = g_idle_add(event_idle_cb, NULL);
-	g_mutex_unlock(&event_lock);
+	kmutex_unlock(&event_lock);
 }
 
 void monitor_cleanup(void)

@@ -14,6 +14,7 @@
  * ram_lock nests inside the bql.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <glib.h>
@@ -48,7 +49,7 @@ bool memory_test_unsafe_commit;
 
 static GArray *io_regions[2]; /* struct io_region, sorted by base */
 static GPtrArray *ram_regions;
-static GRWLock ram_lock;
+static pthread_rwlock_t ram_lock = PTHREAD_RWLOCK_INITIALIZER;
 static unsigned long paused_commits;
 static int txn_depth;
 
@@ -242,7 +243,7 @@ int memory_commit(void)
 		paused = true;
 		paused_commits++;
 	}
-	g_rw_lock_writer_lock(&ram_lock);
+	pthread_rwlock_wrlock(&ram_lock);
 	/* Deletions first, so a moved region can take its new place. */
 	for (guint i = 0; i < ram_regions->len; i++) {
 		struct ram_region *r = ram_regions->pdata[i];
@@ -278,7 +279,7 @@ int memory_commit(void)
 		r->gpa = r->want_gpa;
 		r->mapped = true;
 	}
-	g_rw_lock_writer_unlock(&ram_lock);
+	pthread_rwlock_unlock(&ram_lock);
 	if (paused)
 		resume_all_vcpus();
 	return ret;
@@ -295,7 +296,7 @@ void *gpa_to_hva(uint64_t gpa, uint64_t len)
 
 	if (!ram_regions)
 		return NULL;
-	g_rw_lock_reader_lock(&ram_lock);
+	pthread_rwlock_rdlock(&ram_lock);
 	for (guint i = 0; i < ram_regions->len; i++) {
 		struct ram_region *r = ram_regions->pdata[i];
 
@@ -305,7 +306,7 @@ void *gpa_to_hva(uint64_t gpa, uint64_t len)
 			break;
 		}
 	}
-	g_rw_lock_reader_unlock(&ram_lock);
+	pthread_rwlock_unlock(&ram_lock);
 	return p;
 }
 

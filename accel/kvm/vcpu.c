@@ -56,8 +56,8 @@ struct vcpu {
 bool kvm_test_skip_completion;
 
 static GPtrArray *vcpus;
-static GCond cpu_cond;   /* vCPU threads wait here while stopped */
-static GCond pause_cond; /* the main loop waits here for stopped/work done */
+static struct kcond cpu_cond;   /* vCPU threads wait here while stopped */
+static struct kcond pause_cond; /* the main loop waits here for stopped/work done */
 static bool have_immediate_exit;
 static __thread struct vcpu *current_vcpu;
 static __thread struct kvm_run *current_run;
@@ -316,15 +316,15 @@ static void *vcpu_thread(void *opaque)
 		if (cpu->work) {
 			cpu->work(cpu, cpu->work_opaque);
 			cpu->work = NULL;
-			g_cond_broadcast(&pause_cond);
+			kcond_broadcast(&pause_cond);
 			continue;
 		}
 		if (__atomic_load_n(&cpu->stop, __ATOMIC_SEQ_CST)) {
 			if (!cpu->stopped) {
 				cpu->stopped = true;
-				g_cond_broadcast(&pause_cond);
+				kcond_broadcast(&pause_cond);
 			}
-			g_cond_wait_until(&cpu_cond, bql_mutex(),
+			kcond_wait_until(&cpu_cond, bql_mutex(),
 					  g_get_monotonic_time() + G_TIME_SPAN_SECOND);
 			continue;
 		}
@@ -334,7 +334,7 @@ static void *vcpu_thread(void *opaque)
 		bql_lock();
 	}
 	cpu->stopped = true;
-	g_cond_broadcast(&pause_cond);
+	kcond_broadcast(&pause_cond);
 	bql_unlock();
 	return NULL;
 }
@@ -343,6 +343,8 @@ int vcpus_start(GError **err)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
 
+	kcond_init(&cpu_cond);
+	kcond_init(&pause_cond);
 	have_immediate_exit = kvm_check_extension(KVM_CAP_IMMEDIATE_EXIT) > 0 &&
 			      !getenv("KEEL_TEST_NO_IMMEDIATE_EXIT");
 	sigemptyset(&sa.sa_mask);
@@ -375,7 +377,7 @@ static bool wait_for(bool (*cond)(void *), void *opaque)
 	gint64 deadline = g_get_monotonic_time() + PAUSE_TIMEOUT_US;
 
 	while (!cond(opaque)) {
-		if (!g_cond_wait_until(&pause_cond, bql_mutex(), deadline) && !cond(opaque))
+		if (!kcond_wait_until(&pause_cond, bql_mutex(), deadline) && !cond(opaque))
 			return false;
 	}
 	return true;
@@ -416,7 +418,7 @@ void vcpus_resume(void)
 
 		__atomic_store_n(&cpu->stop, false, __ATOMIC_SEQ_CST);
 	}
-	g_cond_broadcast(&cpu_cond);
+	kcond_broadcast(&cpu_cond);
 }
 
 bool vcpus_all_paused(void)
@@ -437,7 +439,7 @@ bool vcpu_run_on(struct vcpu *cpu, void (*fn)(struct vcpu *cpu, void *opaque), v
 	}
 	cpu->work = fn;
 	cpu->work_opaque = opaque;
-	g_cond_broadcast(&cpu_cond);
+	kcond_broadcast(&cpu_cond);
 	if (!wait_for(work_done, cpu)) {
 		error_report("vCPU %u did not run its work item in time", cpu->index);
 		return false;
@@ -454,7 +456,7 @@ void vcpus_destroy(void)
 		cpu->stop = true;
 		vcpu_kick(cpu);
 	}
-	g_cond_broadcast(&cpu_cond);
+	kcond_broadcast(&cpu_cond);
 	if (!wait_for(all_stopped, NULL)) {
 		error_report("exit: a vCPU thread did not finish");
 		return;

@@ -2,8 +2,9 @@
 #ifndef KEEL_SYSTEM_BQL_H
 #define KEEL_SYSTEM_BQL_H
 
-#include <glib.h>
 #include <stdbool.h>
+
+#include "system/thread.h"
 
 /*
  * The big lock. It protects device state, the run state and the request
@@ -16,6 +17,6 @@
 void bql_lock(void);
 void bql_unlock(void);
 bool bql_locked(void);
-GMutex *bql_mutex(void);
+struct kmutex *bql_mutex(void);
 
 #endif
