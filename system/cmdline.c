@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block/block.h"
 #include "chardev/char.h"
 #include "hw/core/device.h"
 #include "monitor/monitor.h"
@@ -122,6 +123,9 @@ static const char usage_text[] =
 	"\n"
 	"Devices and character devices:\n"
 	"  -device DRIVER[,prop=value...] | -device JSON   add a device (-device help)\n"
+	"  -drive file=IMG[,format=raw][,if=virtio|none][,id=ID][,readonly=on]\n"
+	"         [,cache=writeback|none|writethrough|directsync|unsafe][,aio=threads]\n"
+	"                             a raw disk image (if=virtio adds a virtio-blk-device)\n"
 	"  -global DRIVER.PROP=VALUE  default property for -device DRIVER\n"
 	"  -serial stdio|null|none|pty|file:PATH|chardev:ID|mon:stdio|unix:..|tcp:..\n"
 	"  -chardev stdio|null|pty|file|socket,id=ID[,...]\n"
@@ -847,6 +851,11 @@ bad:
 	return -1;
 }
 
+static int opt_drive(struct ctx *x, const char *arg, GError **err)
+{
+	return drive_add(x->cfg, arg, err);
+}
+
 static int opt_global(struct ctx *x, const char *arg, GError **err)
 {
 	struct globalprop *g;
@@ -1129,6 +1138,7 @@ static const struct option options[] = {
 	{ "pidfile", true, opt_pidfile },
 	{ "daemonize", false, opt_daemonize },
 	{ "device", true, opt_device },
+	{ "drive", true, opt_drive },
 	{ "global", true, opt_global },
 	{ "object", true, opt_object },
 	{ "netdev", true, opt_netdev },
@@ -1359,6 +1369,7 @@ static void config_init(struct machine_config *cfg)
 	cfg->devices = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
 	cfg->serials = g_ptr_array_new_with_free_func(g_free);
 	cfg->monitors = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
+	cfg->drives = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
 }
 
 void cmdline_config_free(struct machine_config *cfg)
@@ -1378,6 +1389,8 @@ void cmdline_config_free(struct machine_config *cfg)
 		g_ptr_array_free(cfg->serials, TRUE);
 	if (cfg->monitors)
 		g_ptr_array_free(cfg->monitors, TRUE);
+	if (cfg->drives)
+		g_ptr_array_free(cfg->drives, TRUE);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -27,6 +27,7 @@ struct machine_config {
 	GPtrArray *devices; /* struct kopts * with "driver" key, in order */
 	GPtrArray *serials; /* const char * specs from -serial, in order */
 	GPtrArray *monitors; /* struct kopts *: mode=control,chardev=ID (from -qmp/-mon) */
+	GPtrArray *drives; /* struct kopts *: checked -drive options, each with an id (block/drive.c) */
 };
 
 extern struct machine_config machine_cfg;

@@ -40,6 +40,10 @@
 
 #define VIRTIO_MAX_QUEUES 16
 
+#ifndef container_of
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#endif
+
 struct virtio_device;
 
 struct virtio_device_ops {
