@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""virtio-mmio, virtio-blk and virtio-rng on /dev/kvm with a tiny guest that
+drives the queues itself (tests/guests/virtio-blk.c): data integrity with
+checksums, flush, several requests in flight, reset in the middle of I/O
+(guest status 0 and system reset), a malformed chain that breaks only that
+device, read-only drives, and the command-line errors for images."""
+
+import fcntl
+import os
+import struct
+
+import keeltest
+from keeltest import check, check_eq, check_in, exit_status
+
+SECTOR = 512
+IMAGE_SIZE = 1 << 20
+
+
+def pattern(seed, n=4096):
+    return bytes((i * 7 + seed + (i >> 9)) & 0xff for i in range(n))
+
+
+def fnv(data):
+    h = 2166136261
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
+
+
+def make_image(env, name='disk.img'):
+    data = bytes((i * 13 + 5) & 0xff for i in range(IMAGE_SIZE))
+    return env.tmpfile(name, data)
+
+
+def read_sectors(path, sector, count=8):
+    with open(path, 'rb') as f:
+        f.seek(sector * SECTOR)
+        return f.read(count * SECTOR)
+
+
+def run_virtio(env, test, drive, extra=(), timeout=60):
+    args = ['-drive', drive] + list(extra)
+    r = env.run_guest('virtio-blk.elf', append='test=' + test, extra=args, timeout=timeout)
+    r.expect_status(exit_status(0))
+    return r
+
+
+def broken_lines(r):
+    return [line for line in r.stderr.splitlines() if 'needs a reset' in line]
+
+
+@keeltest.test
+def blk_read_write_flush(env):
+    img = make_image(env)
+    before = open(img, 'rb').read()
+    r = run_virtio(env, 'rw', 'file=%s,format=raw,if=virtio,serial=KEELDISK' % img)
+    r.expect_out('virtio: rw ok')
+    check_eq(int(r.value('capacity')), IMAGE_SIZE // SECTOR, 'capacity')
+    check_eq(int(r.value('host_fnv'), 16), fnv(before[:4096]), 'checksum of host data')
+    check_eq(int(r.value('written_fnv'), 16), fnv(pattern(1)), 'checksum read back')
+    check_eq(r.value('serial'), 'KEELDISK', 'GET_ID')
+    check_eq(read_sectors(img, 8), pattern(1), 'sectors 8..15 on the image')
+    check_eq(read_sectors(img, 16), bytes(4096), 'sectors 16..23 (write zeroes)')
+    check_eq(read_sectors(img, 24, 2040 - 24), before[24 * SECTOR:2040 * SECTOR],
+             'untouched sectors')
+    check_eq(broken_lines(r), [], 'broken device lines')
+
+
+@keeltest.test
+def blk_none_and_device(env):
+    """-drive if=none + -device virtio-blk-device, cache=none (O_DIRECT)."""
+    img = make_image(env)
+    r = run_virtio(env, 'rw', 'file=%s,format=raw,if=none,id=d0,cache=none,aio=threads' % img,
+                   extra=['-device', 'virtio-blk-device,drive=d0,id=disk0'])
+    r.expect_out('virtio: rw ok')
+    check_eq(read_sectors(img, 8), pattern(1), 'sectors 8..15 on the image')
+
+
+@keeltest.test
+def blk_readonly(env):
+    img = make_image(env)
+    before = open(img, 'rb').read()
+    r = run_virtio(env, 'rw', 'file=%s,if=virtio,readonly=on' % img)
+    r.expect_out('virtio: ro ok')
+    check_eq(r.value('readonly'), '1', 'VIRTIO_BLK_F_RO')
+    check_eq(open(img, 'rb').read(), before, 'image after a refused write')
+
+
+@keeltest.test
+def blk_reset_mid_io(env):
+    """Guest writes status 0 with writes in flight: they complete first."""
+    img = make_image(env)
+    r = run_virtio(env, 'reset', 'file=%s,format=raw,if=virtio' % img)
+    r.expect_out('virtio: reset ok')
+    check_eq(read_sectors(img, 32), pattern(5), 'first in-flight write')
+    check_eq(read_sectors(img, 40), pattern(6), 'second in-flight write')
+
+
+@keeltest.test
+def blk_system_reset_mid_io(env):
+    img = make_image(env)
+    r = run_virtio(env, 'sysreset', 'file=%s,format=raw,if=virtio' % img)
+    r.expect_out('boot=2')
+    r.expect_out('virtio: sysreset ok')
+    check_eq(read_sectors(img, 48), pattern(9), 'in-flight write across reset')
+    check_eq(read_sectors(img, 56), pattern(10), 'in-flight write across reset')
+
+
+@keeltest.test
+def malformed_chain_breaks_only_that_device(env):
+    img = make_image(env)
+    r = run_virtio(env, 'bad', 'file=%s,format=raw,if=virtio' % img,
+                   extra=['-device', 'virtio-rng-device'])
+    r.expect_out('virtio: bad ok')
+    check_eq(int(r.value('bad_status'), 16) & 0x40, 0x40, 'NEEDS_RESET')
+    check_eq(r.value('rng_len'), '64', 'virtio-rng bytes')
+    lines = broken_lines(r)
+    check_eq(len(lines), 1, 'log lines about the broken device')
+    check_in("virtio-blk 'virtio0'", lines[0], 'log line')
+    check_in('loops', lines[0], 'log line')
+
+
+@keeltest.test
+def image_errors(env):
+    img = make_image(env)
+    base = env.guest_args('virtio-blk.elf')
+    r = env.run(base + ['-drive', 'file=%s/missing.img,if=virtio' % env.tmpdir])
+    r.expect_status(1)
+    r.expect_err("Could not open '%s/missing.img': No such file or directory" % env.tmpdir)
+    # Two writers of one image (in one process: OFD locks are per open file).
+    r = env.run(base + ['-drive', 'file=%s,if=none,id=a' % img,
+                        '-drive', 'file=%s,if=none,id=b' % img,
+                        '-device', 'virtio-blk-device,drive=a',
+                        '-device', 'virtio-blk-device,drive=b'])
+    r.expect_status(1)
+    r.expect_err('Failed to get "write" lock')
+    # Readers share.
+    r = run_virtio(env, 'rw', 'file=%s,if=none,id=a,readonly=on' % img,
+                   extra=['-drive', 'file=%s,if=none,id=b,readonly=on' % img,
+                          '-device', 'virtio-blk-device,drive=a',
+                          '-device', 'virtio-blk-device,drive=b'])
+    r.expect_out('virtio: ro ok')
+    for bad, msg in [('format=qcow2', "format 'qcow2' is not supported"),
+                     ('if=ide', 'if=ide is not supported'),
+                     ('aio=io_uring', 'aio=io_uring is not supported'),
+                     ('cache=bogus', "invalid cache option 'bogus'"),
+                     ('bogus=1', "Parameter 'bogus' is unexpected")]:
+        r = env.run(base + ['-drive', 'file=%s,%s' % (img, bad)])
+        r.expect_status(1)
+        r.expect_err(msg)
+    r = env.run(base + ['-device', 'virtio-blk-device,drive=nope'])
+    r.expect_status(1)
+    r.expect_err("drive 'nope' not found")
+    r = env.run(base + ['-drive', 'file=%s,if=none,id=a' % img,
+                        '-device', 'virtio-blk-device,drive=a',
+                        '-device', 'virtio-blk-device,drive=a'])
+    r.expect_status(1)
+    r.expect_err("drive 'a' is already in use")
+
+
+@keeltest.test
+def image_locked_by_another_process(env):
+    if not hasattr(fcntl, 'F_OFD_SETLK'):
+        raise keeltest.Skip('python has no F_OFD_SETLK')
+    img = make_image(env)
+    fd = os.open(img, os.O_RDWR)
+    try:
+        # struct flock on x86_64: type, whence, start, len, pid (+ padding).
+        fl = struct.pack('hhqqi4x', fcntl.F_WRLCK, os.SEEK_SET, 100, 1, 0)
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, fl)
+        r = env.run(env.guest_args('virtio-blk.elf') + ['-drive', 'file=%s,if=virtio' % img])
+        r.expect_status(1)
+        r.expect_err('Is another process using the image?')
+    finally:
+        os.close(fd)
+    check(True)
+
+
+if __name__ == '__main__':
+    keeltest.main()
