@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The x86_64 machine: RAM with the PC holes, the in-kernel irqchip and PIT,
- * ACPI, fw_cfg, the legacy reset ports and COM ports. "pc" is the same
+ * ACPI and MP tables, fw_cfg, the legacy reset ports and COM ports. "pc" is the same
  * machine until a PCI one exists. "none" builds nothing (libvirt probes).
  */
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include "hw/i386/acpi.h"
 #include "hw/i386/e820.h"
 #include "hw/i386/fw_cfg.h"
+#include "hw/i386/mptable.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/x86-boot.h"
 #include "system/error.h"
@@ -83,9 +84,24 @@ static int acpi_write_tables(void)
 	return ok ? 0 : -EINVAL;
 }
 
-static void machine_reset(void *opaque)
+static int mptable_write(void)
+{
+	uint8_t *buf = g_malloc0(MPTABLE_MAX);
+	size_t len = mptable_build(buf, MPTABLE_MAX, MPTABLE_BASE, acpi_cfg.smp_cpus);
+	bool ok = len && guest_write(MPTABLE_BASE, buf, len);
+
+	g_free(buf);
+	return ok ? 0 : -EINVAL;
+}
+
+static void acpi_reset(void *opaque)
 {
 	acpi_write_tables();
+}
+
+static void mptable_reset(void *opaque)
+{
+	mptable_write();
 }
 
 static void fw_cfg_setup(struct machine_config *cfg)
@@ -156,7 +172,7 @@ static int acpi_init(GError **err)
 		return -EINVAL;
 	}
 	x86_set_rsdp_address(ACPI_TABLES_BASE);
-	reset_register(RESET_ORDER_MACHINE, machine_reset, NULL, "acpi-tables");
+	reset_register(RESET_ORDER_MACHINE, acpi_reset, NULL, "acpi-tables");
 	if (acpi_pm_init(err) < 0)
 		return -1;
 	system_powerdown_set_handler(acpi_power_button_press);
@@ -187,9 +203,14 @@ static int microvm_init(struct machine_config *cfg, GError **err)
 
 	if (x86_irqchip_init(err) < 0 || ram_init(cfg->ram_size, err) < 0)
 		return -1;
-	/* acpi=off: no tables (Linux then sees one CPU and cannot power off). */
+	/* acpi=off: no ACPI tables (the guest then finds the CPUs in the MP table). */
 	if (acpi && acpi_init(err) < 0)
 		return -1;
+	if (mptable_write() < 0) {
+		machine_error(err, "cannot write the MP table to guest RAM");
+		return -EINVAL;
+	}
+	reset_register(RESET_ORDER_MACHINE, mptable_reset, NULL, "mptable");
 	if (fw_cfg_init(err) < 0)
 		return -1;
 	fw_cfg_setup(cfg);
