@@ -9,6 +9,7 @@
  * QMP_CMD_REPLY_AFTER_REQUESTS holds its reply (and every request behind
  * it) until the main loop has handled the request it posted.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "monitor/json-stream.h"
@@ -244,6 +245,71 @@ static const char *check_text(const char *text, size_t len)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * json-glib wraps integers beyond 64 bits; QEMU reads them as floats. Return
+ * a copy of text with ".0" after each such integer (NULL if there is none),
+ * so that an id like 1e20 written as digits is echoed as a number close to
+ * it rather than as garbage. text is NUL-terminated and passed check_text().
+ */
+static GString *widen_big_integers(const char *text, size_t len)
+{
+	GString *out = NULL;
+	size_t i = 0, copied = 0;
+	bool in_string = false;
+
+	while (i < len) {
+		char c = text[i];
+		size_t start = i, end;
+		bool is_int;
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			in_string = true;
+			i++;
+			continue;
+		}
+		if (g_ascii_isalpha(c) || c == '_') {
+			while (i < len && (g_ascii_isalnum(text[i]) || text[i] == '_'))
+				i++;
+			continue;
+		}
+		if (c != '-' && !g_ascii_isdigit(c)) {
+			i++;
+			continue;
+		}
+		if (c == '-')
+			i++;
+		while (i < len && g_ascii_isdigit(text[i]))
+			i++;
+		is_int = i > start + (c == '-') &&
+			 !(i < len && (text[i] == '.' || text[i] == 'e' || text[i] == 'E'));
+		while (i < len && (g_ascii_isdigit(text[i]) || strchr(".eE+-", text[i])))
+			i++;
+		end = i;
+		if (is_int) {
+			errno = 0;
+			g_ascii_strtoll(text + start, NULL, 10);
+			if (errno != ERANGE)
+				continue;
+			if (!out)
+				out = g_string_sized_new(len + 16);
+			g_string_append_len(out, text + copied, end - copied);
+			g_string_append(out, ".0");
+			copied = end;
+		}
+	}
+	if (out)
+		g_string_append_len(out, text + copied, len - copied);
+	return out;
 }
 
 /* Strings the parser produced must be UTF-8 too (think of \u escapes). */
@@ -525,6 +591,7 @@ static void parse_error(struct qmp_session *s, const char *why)
 static void handle_text(struct qmp_session *s, const char *text, size_t len)
 {
 	const char *bad = check_text(text, len);
+	g_autoptr(GString) wide = NULL;
 	g_autoptr(JsonParser) parser = NULL;
 	g_autoptr(GError) err = NULL;
 	JsonNode *root;
@@ -532,6 +599,11 @@ static void handle_text(struct qmp_session *s, const char *text, size_t len)
 	if (bad) {
 		parse_error(s, bad);
 		return;
+	}
+	wide = widen_big_integers(text, len);
+	if (wide) {
+		text = wide->str;
+		len = wide->len;
 	}
 	parser = json_parser_new_immutable();
 	if (!json_parser_load_from_data(parser, text, len, &err)) {
