@@ -146,6 +146,31 @@ void system_exit_request(int status)
 	vcpu_stop_current();
 }
 
+struct change_handler {
+	vm_change_handler fn;
+	void *opaque;
+};
+
+static GArray *change_handlers;
+
+void runstate_add_change_handler(vm_change_handler fn, void *opaque)
+{
+	struct change_handler h = { fn, opaque };
+
+	if (!change_handlers)
+		change_handlers = g_array_new(FALSE, FALSE, sizeof(h));
+	g_array_append_val(change_handlers, h);
+}
+
+static void run_change_handlers(bool running, enum run_state state)
+{
+	for (guint i = 0; change_handlers && i < change_handlers->len; i++) {
+		struct change_handler *h = &g_array_index(change_handlers, struct change_handler, i);
+
+		h->fn(running, state, h->opaque);
+	}
+}
+
 static void emit_cause_event(const char *name, enum shutdown_cause cause)
 {
 	char *data = g_strdup_printf("{\"guest\": %s, \"reason\": \"%s\"}",
@@ -163,6 +188,7 @@ int vm_stop(enum run_state state)
 	runstate_set(state);
 	if (!pause_all_vcpus())
 		return -ETIMEDOUT;
+	run_change_handlers(false, state);
 	monitor_event("STOP", NULL);
 	return 0;
 }
@@ -174,6 +200,7 @@ int vm_start(void)
 	if (runstate_needs_reset())
 		return -EINVAL;
 	runstate_set(RUN_STATE_RUNNING);
+	run_change_handlers(true, RUN_STATE_RUNNING);
 	monitor_event("RESUME", NULL);
 	resume_all_vcpus();
 	return 0;

@@ -62,6 +62,15 @@ void system_powerdown_request(void);
 /* A vCPU hit something it cannot continue from (internal-error, guest-panicked). */
 void vm_stop_request(enum run_state state);
 
+/*
+ * Called in the main loop right after vm_stop() paused every vCPU
+ * (running = false, state = the new state) and right before vm_start()
+ * resumes them (running = true). Devices with in-kernel state that must be
+ * flushed on stop (the arm64 ITS tables) use it.
+ */
+typedef void (*vm_change_handler)(bool running, enum run_state state, void *opaque);
+void runstate_add_change_handler(vm_change_handler fn, void *opaque);
+
 /* Main loop only (QMP stop/cont). Return 0 or -errno. */
 int vm_stop(enum run_state state);
 int vm_start(void);
