@@ -307,6 +307,23 @@ def reaccept(env):
 
 
 @keeltest.test
+def server_wait_on(env):
+    """server=on without wait=off: start-up waits for the first client."""
+    path = os.path.join(env.tmpdir, 'wait.sock')
+    vm = env.start(env.guest_args(GUEST, extra=['-qmp', 'unix:%s,server=on' % path]))
+    try:
+        with QMPClient.unix_retry(path, proc=vm.proc) as q:
+            q.negotiate()
+            check_eq(q.command('query-status')['running'], True, 'runs after the client came')
+            q.command('quit')
+        r = vm.wait(timeout=30)
+        r.expect_status(0)
+        r.expect_err('waiting for connection on: disconnected:unix:%s,server=on' % path)
+    finally:
+        vm.close()
+
+
+@keeltest.test
 def two_monitors(env):
     second = os.path.join(env.tmpdir, 'qmp2.sock')
     with qmp_vm(env, extra=['-qmp', unix_spec(second)]) as (vm, q):
