@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * virtio-blk over virtio-mmio with a raw image in a temporary directory,
+ * without KVM: the test plays the driver through the MMIO dispatcher and
+ * runs the GLib main loop to deliver completions.
+ */
+#include <check.h>
+#include <endian.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "block/block.h"
+#include "hw/core/device.h"
+#include "hw/core/reset.h"
+#include "hw/virtio/virtio-blk.h"
+#include "hw/virtio/virtio-mmio.h"
+#include "system/machine.h"
+#include "system/memory.h"
+#include "system/opts.h"
+
+#define RAM_SIZE (4u << 20)
+#define BASE 0xfeb00000ULL
+#define QSZ 16
+#define DESC 0x1000
+#define AVAIL 0x2000
+#define USED 0x3000
+#define HDRS 0x4000	/* 16 bytes per request slot */
+#define STATUS 0x5000	/* one byte per slot */
+#define DATA 0x10000	/* 4 KiB per slot */
+#define IMG_SECTORS 2048
+
+static uint8_t *ram;
+static char *dir, *img;
+static uint16_t avail_idx, used_seen;
+
+static uint32_t rd(uint64_t reg)
+{
+	uint32_t v = 0;
+
+	io_dispatch(IO_SPACE_MMIO, BASE + reg, &v, 4, false);
+	return v;
+}
+
+static void wr(uint64_t reg, uint32_t v)
+{
+	io_dispatch(IO_SPACE_MMIO, BASE + reg, &v, 4, true);
+}
+
+static void make_image(void)
+{
+	g_autofree uint8_t *buf = g_malloc(IMG_SECTORS * 512);
+
+	for (unsigned i = 0; i < IMG_SECTORS * 512; i++)
+		buf[i] = i * 13 + 5;
+	dir = g_dir_make_tmp("keel-blk-XXXXXX", NULL);
+	img = g_build_filename(dir, "disk.img", NULL);
+	ck_assert(g_file_set_contents(img, (char *)buf, IMG_SECTORS * 512, NULL));
+}
+
+static void driver_init(void)
+{
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_STATUS, 3);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	/* Only what is offered: FEATURES_OK is refused otherwise. */
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, rd(VIRTIO_MMIO_DEVICE_FEATURES) &
+	   (1u << VIRTIO_BLK_F_FLUSH | 1u << VIRTIO_BLK_F_DISCARD | 1u << VIRTIO_BLK_F_RO |
+	    1u << VIRTIO_BLK_F_WRITE_ZEROES | 1u << VIRTIO_BLK_F_CONFIG_WCE));
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	wr(VIRTIO_MMIO_STATUS, 0xb);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0xb);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr(VIRTIO_MMIO_QUEUE_NUM, QSZ);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, DESC);
+	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, AVAIL);
+	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, USED);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_STATUS, 0xf);
+	memset(ram, 0, 0x10000);
+	avail_idx = used_seen = 0;
+}
+
+/* Create RAM, the drive and the device from command-line style options. */
+static void setup(const char *drive_extra, bool expect_ok)
+{
+	struct ram_region *r = ram_region_new("test-ram", RAM_SIZE);
+	g_autofree char *opt = NULL;
+	GError *err = NULL;
+	int ret = 0;
+
+	memory_begin();
+	memory_map_ram(r, 0);
+	ck_assert_int_eq(memory_commit(), 0);
+	ram = ram_region_host(r);
+	make_image();
+	machine_cfg.devices = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
+	machine_cfg.drives = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
+	opt = g_strdup_printf("file=%s,format=raw,if=virtio,serial=SN1%s", img, drive_extra);
+	ck_assert_int_eq(drive_add(&machine_cfg, opt, &err), 0);
+	if (strstr(drive_extra, "if=none")) {
+		struct kopts *dev = kopts_new();
+
+		kopts_set(dev, "driver", "virtio-blk-device");
+		kopts_set(dev, "drive", "d7");
+		g_ptr_array_add(machine_cfg.devices, dev);
+	}
+	for (guint i = 0; i < machine_cfg.devices->len && !ret; i++)
+		ret = device_create(machine_cfg.devices->pdata[i], &err);
+	if (!expect_ok) {
+		ck_assert_int_lt(ret, 0);
+		return;
+	}
+	ck_assert_msg(ret == 0, "%s", err ? err->message : "");
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
+	driver_init();
+}
+
+static void teardown_image(void)
+{
+	g_unlink(img);
+	g_rmdir(dir);
+}
+
+static void set_desc(unsigned i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
+{
+	struct vring_desc d = { htole64(addr), htole32(len), htole16(flags), htole16(next) };
+
+	memcpy(ram + DESC + 16 * i, &d, 16);
+}
+
+/* Slot s uses descriptors 3s..3s+2 (s < 5). */
+static void queue_req(unsigned s, uint32_t type, uint64_t sector, uint32_t len, bool dev_writes)
+{
+	struct virtio_blk_outhdr h = { htole32(type), 0, htole64(sector) };
+	unsigned d = 3 * s;
+
+	memcpy(ram + HDRS + 16 * s, &h, 16);
+	ram[STATUS + s] = 0xee;
+	set_desc(d, HDRS + 16 * s, 16, VRING_DESC_F_NEXT, d + 1);
+	if (len) {
+		set_desc(d + 1, DATA + 4096 * s, len,
+			 VRING_DESC_F_NEXT | (dev_writes ? VRING_DESC_F_WRITE : 0), d + 2);
+		set_desc(d + 2, STATUS + s, 1, VRING_DESC_F_WRITE, 0);
+	} else {
+		set_desc(d + 1, STATUS + s, 1, VRING_DESC_F_WRITE, 0);
+	}
+	memcpy(ram + AVAIL + 4 + 2 * (avail_idx % QSZ), &(uint16_t){ htole16(d) }, 2);
+	avail_idx++;
+	memcpy(ram + AVAIL + 2, &(uint16_t){ htole16(avail_idx) }, 2);
+}
+
+static uint16_t used_idx(void)
+{
+	uint16_t v;
+
+	memcpy(&v, ram + USED + 2, 2);
+	return le16toh(v);
+}
+
+/* Run the main loop until n more completions (bounded). */
+static void wait_used(unsigned n)
+{
+	gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+	while ((uint16_t)(used_idx() - used_seen) < n) {
+		ck_assert(g_get_monotonic_time() < end);
+		g_main_context_iteration(NULL, TRUE);
+	}
+	used_seen += n;
+}
+
+static int do_req(unsigned s, uint32_t type, uint64_t sector, uint32_t len, bool dev_writes)
+{
+	queue_req(s, type, sector, len, dev_writes);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	wait_used(1);
+	return ram[STATUS + s];
+}
+
+static void read_image(uint64_t sector, void *buf, size_t len)
+{
+	int fd = open(img, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, buf, len, sector * 512), (ssize_t)len);
+	close(fd);
+}
+
+START_TEST(config_space)
+{
+	setup("", true);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG), IMG_SECTORS);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG + 20), 512);	/* blk_size */
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG + 32) & 0xff, 1);	/* writeback */
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	ck_assert(rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1u << VIRTIO_BLK_F_FLUSH);
+	ck_assert(!(rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1u << VIRTIO_BLK_F_RO));
+	/* The guest turns the write cache off (CONFIG_WCE): a one-byte config write. */
+	{
+		uint8_t v = 0;
+
+		io_dispatch(IO_SPACE_MMIO, BASE + VIRTIO_MMIO_CONFIG + 32, &v, 1, true);
+	}
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG + 32) & 0xff, 0);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG) , IMG_SECTORS); /* capacity is not writable */
+	teardown_image();
+}
+END_TEST
+
+START_TEST(write_read_flush)
+{
+	uint8_t buf[4096];
+
+	setup("", true);
+	for (unsigned i = 0; i < 4096; i++)
+		ram[DATA + i] = i ^ 0x5a;
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_OUT, 100, 4096, false), VIRTIO_BLK_S_OK);
+	ck_assert_int_eq(do_req(1, VIRTIO_BLK_T_FLUSH, 0, 0, false), VIRTIO_BLK_S_OK);
+	read_image(100, buf, sizeof(buf));
+	ck_assert(!memcmp(buf, ram + DATA, 4096));
+	ck_assert_int_eq(do_req(1, VIRTIO_BLK_T_IN, 100, 4096, true), VIRTIO_BLK_S_OK);
+	ck_assert(!memcmp(ram + DATA + 4096, ram + DATA, 4096));
+	/* used.len counts the data and the status byte */
+	ck_assert_uint_eq(ram[USED + 4 + 8 * 2 + 4] | ram[USED + 4 + 8 * 2 + 5] << 8, 4097);
+	ck_assert_int_eq(do_req(2, VIRTIO_BLK_T_GET_ID, 0, 20, true), VIRTIO_BLK_S_OK);
+	ck_assert(!memcmp(ram + DATA + 2 * 4096, "SN1", 4));
+	teardown_image();
+}
+END_TEST
+
+START_TEST(many_in_flight)
+{
+	uint8_t buf[4096];
+
+	setup("", true);
+	for (unsigned s = 0; s < 5; s++) {
+		memset(ram + DATA + 4096 * s, 0x10 + s, 4096);
+		queue_req(s, VIRTIO_BLK_T_OUT, 8 * s, 4096, false);
+	}
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	wait_used(5);
+	for (unsigned s = 0; s < 5; s++) {
+		ck_assert_uint_eq(ram[STATUS + s], VIRTIO_BLK_S_OK);
+		read_image(8 * s, buf, sizeof(buf));
+		ck_assert_uint_eq(buf[0], 0x10 + s);
+		ck_assert_uint_eq(buf[4095], 0x10 + s);
+	}
+	ck_assert(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & 1);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(reset_drains)
+{
+	uint8_t buf[4096];
+
+	setup("", true);
+	for (unsigned s = 0; s < 5; s++) {
+		memset(ram + DATA + 4096 * s, 0x70 + s, 4096);
+		queue_req(s, VIRTIO_BLK_T_OUT, 200 + 8 * s, 4096, false);
+	}
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	/* No main loop iteration: the reset itself must wait for the writes. */
+	wr(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
+	for (unsigned s = 0; s < 5; s++) {
+		read_image(200 + 8 * s, buf, sizeof(buf));
+		ck_assert_uint_eq(buf[0], 0x70 + s);
+		ck_assert_uint_eq(buf[4095], 0x70 + s);
+		ck_assert_uint_eq(ram[STATUS + s], VIRTIO_BLK_S_OK);
+	}
+	ck_assert_uint_eq(used_idx(), 5); /* all of them were completed, none dropped */
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	/* System reset the same way. */
+	driver_init();
+	queue_req(0, VIRTIO_BLK_T_OUT, 300, 4096, false);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	reset_run_all();
+	read_image(300, buf, sizeof(buf));
+	ck_assert_uint_eq(buf[0], 0x70);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(request_errors)
+{
+	setup("", true);
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_IN, IMG_SECTORS - 4, 4096, true),
+			 VIRTIO_BLK_S_IOERR);
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_IN, UINT64_MAX - 2, 512, true),
+			 VIRTIO_BLK_S_IOERR);
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_IN, 0, 100, true), VIRTIO_BLK_S_IOERR);
+	ck_assert_int_eq(do_req(0, 77, 0, 0, false), VIRTIO_BLK_S_UNSUPP);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0xf);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(discard_and_zeroes)
+{
+	struct virtio_blk_discard_write_zeroes seg = { htole64(16), htole32(8), 0 };
+	uint8_t buf[4096], zero[4096] = { 0 };
+
+	setup("", true);
+	memcpy(ram + DATA, &seg, sizeof(seg));
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_WRITE_ZEROES, 0, 16, false), VIRTIO_BLK_S_OK);
+	read_image(16, buf, sizeof(buf));
+	ck_assert(!memcmp(buf, zero, sizeof(buf)));
+	seg.sector = htole64(64);
+	memcpy(ram + DATA, &seg, sizeof(seg));
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_DISCARD, 0, 16, false), VIRTIO_BLK_S_OK);
+	/* Discard with the unmap flag is invalid; out of range is an I/O error. */
+	seg.flags = htole32(1);
+	memcpy(ram + DATA, &seg, sizeof(seg));
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_DISCARD, 0, 16, false), VIRTIO_BLK_S_UNSUPP);
+	seg.flags = 0;
+	seg.sector = htole64(IMG_SECTORS);
+	memcpy(ram + DATA, &seg, sizeof(seg));
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_WRITE_ZEROES, 0, 16, false), VIRTIO_BLK_S_IOERR);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(readonly)
+{
+	uint8_t buf[512];
+
+	setup(",readonly=on", true);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	ck_assert(rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1u << VIRTIO_BLK_F_RO);
+	memset(ram + DATA, 0xab, 512);
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_OUT, 0, 512, false), VIRTIO_BLK_S_IOERR);
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_FLUSH, 0, 0, false), VIRTIO_BLK_S_OK);
+	read_image(0, buf, sizeof(buf));
+	ck_assert_uint_eq(buf[0], 5);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(wrong_direction_breaks)
+{
+	setup("", true);
+	/* A read whose data buffer is device-readable. */
+	ck_assert_int_eq(rd(VIRTIO_MMIO_STATUS), 0xf);
+	queue_req(0, VIRTIO_BLK_T_IN, 0, 512, false);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+	ck_assert(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_ISR_CONFIG);
+	/* A request without a status byte. */
+	driver_init();
+	set_desc(0, HDRS, 16, 0, 0);
+	memcpy(ram + AVAIL + 4, &(uint16_t){ 0 }, 2);
+	memcpy(ram + AVAIL + 2, &(uint16_t){ htole16(1) }, 2);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+	driver_init();
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_IN, 0, 512, true), VIRTIO_BLK_S_OK);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(open_errors)
+{
+	struct blk_open_opts o = { .path = "/nonexistent/disk.img" };
+	struct blk_backend *a, *b;
+	GError *err = NULL;
+
+	ck_assert_ptr_null(blk_open(&o, &err));
+	ck_assert_ptr_nonnull(strstr(err->message, "Could not open '/nonexistent/disk.img'"));
+	g_clear_error(&err);
+	make_image();
+	o.path = img;
+	a = blk_open(&o, &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(blk_size(a), IMG_SECTORS * 512);
+	ck_assert_ptr_null(blk_open(&o, &err));
+	ck_assert_ptr_nonnull(strstr(err->message, "Failed to get \"write\" lock"));
+	g_clear_error(&err);
+	o.readonly = true;
+	ck_assert_ptr_null(blk_open(&o, &err));
+	g_clear_error(&err);
+	blk_close(a);
+	a = blk_open(&o, &err);
+	b = blk_open(&o, &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	blk_close(a);
+	blk_close(b);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(missing_drive)
+{
+	struct kopts *dev = kopts_new();
+	GError *err = NULL;
+
+	setup(",id=d7,if=none", true);
+	kopts_set(dev, "driver", "virtio-blk-device");
+	kopts_set(dev, "drive", "d8");
+	ck_assert_int_lt(device_create(dev, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err->message, "drive 'd8' not found"));
+	g_clear_error(&err);
+	kopts_set(dev, "drive", "d7");
+	ck_assert_int_lt(device_create(dev, &err), 0); /* already claimed by the first device */
+	ck_assert_ptr_nonnull(strstr(err->message, "already in use"));
+	kopts_free(dev);
+	teardown_image();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("virtio-blk");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, config_space);
+	tcase_add_test(tc, write_read_flush);
+	tcase_add_test(tc, many_in_flight);
+	tcase_add_test(tc, reset_drains);
+	tcase_add_test(tc, request_errors);
+	tcase_add_test(tc, discard_and_zeroes);
+	tcase_add_test(tc, readonly);
+	tcase_add_test(tc, wrong_direction_breaks);
+	tcase_add_test(tc, open_errors);
+	tcase_add_test(tc, missing_drive);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
