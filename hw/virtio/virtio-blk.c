@@ -17,6 +17,7 @@
 #include "system/error.h"
 #include "system/log.h"
 #include "system/opts.h"
+#include "system/runstate.h"
 
 #define BLK_QUEUE_SIZE 256
 #define BLK_MAX_DISCARD_SECTORS (1u << 22)	/* 2 GiB per request */
@@ -246,6 +247,15 @@ static void blk_reset(struct virtio_device *vdev)
 	b->wce = blk_has_volatile_cache(b->blk);
 }
 
+/* Stopped VM (QMP stop, shutdown, errors): nothing of ours is left running. */
+static void blk_vm_change(bool running, enum run_state state, void *opaque)
+{
+	struct virtio_blk *b = opaque;
+
+	if (!running)
+		blk_drain(b->blk);
+}
+
 static const struct virtio_device_ops blk_ops = {
 	.device_id = VIRTIO_ID_BLOCK,
 	.get_features = blk_features,
@@ -292,6 +302,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 		g_free(b);
 		return -EINVAL;
 	}
+	runstate_add_change_handler(blk_vm_change, b);
 	if (blk_size(blk) % VIRTIO_BLK_SECTOR)
 		warn_report("%s: image size is not a multiple of 512; the tail is not visible",
 			    blk_path(blk));
