@@ -4,10 +4,10 @@
  *
  *   boottime MARKER TIMEOUT_S -- CMD [ARGS...]
  *
- * Prints one line: "first_byte_ms marker_ms exit_ms maxrss_kib status", times
+ * Prints one line: "first_byte_ms marker_ms exit_ms maxrss_kib status cpu_ms", times
  * counted from just before fork(): the first byte on the child's stdout, the
  * end of the first occurrence of MARKER there, and the child's exit (wait4);
- * peak RSS from wait4's rusage. -1 for a time that never came. The child's
+ * peak RSS and CPU time (user + system, all threads) from wait4's rusage. -1 for a time that never came. The child's
  * stderr is passed through.
  *
  * A small C parent matters for the RSS figure: the kernel keeps a process's
@@ -106,7 +106,9 @@ int main(int argc, char **argv)
 		perror("wait4");
 		return 2;
 	}
-	printf("%.3f %.3f %.3f %ld %d\n", t_first, t_marker, now_ms() - t0, ru.ru_maxrss,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%.3f %.3f %.3f %ld %d %.3f\n", t_first, t_marker, now_ms() - t0, ru.ru_maxrss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3);
 	return 0;
 }

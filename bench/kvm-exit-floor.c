@@ -3,17 +3,21 @@
  * kvm-exit-floor: the smallest VMM that runs the exit benchmark guest
  * (bench/guests/exitguest.S), to give the floor a real VMM can approach.
  *
- *   kvm-exit-floor GUEST.elf      run a PVH ELF guest; COM1 bytes go to stdout,
+ *   kvm-exit-floor [--irqchip] GUEST.elf
+ *                                 run a PVH ELF guest; COM1 bytes go to stdout,
  *                                 a write of V to port 0xf4 exits with (V << 1) | 1
  *   kvm-exit-floor --tsc-hz       print the host TSC frequency (calibrated)
  *
- * One vCPU, no irqchip, 32-bit protected mode at the PVH entry point, RAM at
+ * One vCPU, 32-bit protected mode at the PVH entry point, RAM at
  * 0-4 MiB; every other access is an exit answered inline: port 0xe0 and the
  * MMIO page at 0xff000000 behave as scratch registers (as pc-testdev does).
+ * --irqchip adds the in-kernel PIC/IOAPIC/LAPIC that Keel and QEMU use, so
+ * the kernel's share of the exit path is the same as theirs.
  * Nothing here is shared with Keel on purpose.
  */
 #define _GNU_SOURCE
 #include <elf.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -148,11 +152,16 @@ int main(int argc, char **argv)
 	struct kvm_run *run;
 	uint8_t *mem;
 	int kvm, vm, vcpu, run_size;
+	bool irqchip = false;
+	const char *guest;
 
 	if (argc == 2 && !strcmp(argv[1], "--tsc-hz"))
 		return tsc_hz();
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: kvm-exit-floor GUEST.elf | --tsc-hz\n");
+	if (argc == 3 && !strcmp(argv[1], "--irqchip"))
+		irqchip = true;
+	guest = argv[argc - 1];
+	if (argc != 2 + irqchip || guest[0] == '-') {
+		fprintf(stderr, "usage: kvm-exit-floor [--irqchip] GUEST.elf | --tsc-hz\n");
 		return 2;
 	}
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -165,15 +174,18 @@ int main(int argc, char **argv)
 		   -1, 0);
 	if (mem == MAP_FAILED)
 		die("mmap RAM");
-	entry = load_pvh(argv[1], mem);
+	entry = load_pvh(guest, mem);
 	if (!entry) {
-		fprintf(stderr, "%s: no PVH entry note\n", argv[1]);
+		fprintf(stderr, "%s: no PVH entry note\n", guest);
 		return 3;
 	}
 	slot.memory_size = MEM_SIZE;
 	slot.userspace_addr = (uintptr_t)mem;
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
 		die("KVM_SET_USER_MEMORY_REGION");
+	if (irqchip && (ioctl(vm, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0 ||
+			ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0))
+		die("KVM_CREATE_IRQCHIP");
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vcpu < 0)
 		die("KVM_CREATE_VCPU");
