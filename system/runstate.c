@@ -185,9 +185,12 @@ int vm_stop(enum run_state state)
 {
 	if (!runstate_is_running())
 		return 0;
-	runstate_set(state);
-	if (!pause_all_vcpus())
+	/* Paused first: "paused" is reported only once no vCPU can touch a device. */
+	if (!pause_all_vcpus()) {
+		runstate_set(RUN_STATE_INTERNAL_ERROR);
 		return -ETIMEDOUT;
+	}
+	runstate_set(state);
 	run_change_handlers(false, state);
 	monitor_event("STOP", NULL);
 	return 0;

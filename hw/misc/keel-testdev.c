@@ -17,6 +17,10 @@
  *   0x1c W  DONE          guest finished with a status
  *   0x20 W  PUTC          debug character to stderr
  *
+ * Modes: reset-mmio, reset-pio (resets from inside reads), storm (host
+ * resets), pause (host stop/cont), remap (RAM slot swaps), work (load only,
+ * verdict printed at process exit), idle.
+ *
  * Host-side storms run from main-loop timers: system resets, or stop/cont
  * cycles, at seeded random intervals. The verdict is printed on stderr as
  * one "keel-testdev: ..." line and becomes the exit status (0 = clean).
@@ -36,7 +40,8 @@
 #include "system/opts.h"
 #include "system/runstate.h"
 
-enum tmode { M_IDLE, M_RESET_MMIO, M_RESET_PIO, M_STORM, M_PAUSE, M_REMAP };
+/* Guest-visible values: tests/guests/rom/resetguest.S branches on them. */
+enum tmode { M_IDLE, M_RESET_MMIO, M_RESET_PIO, M_STORM, M_PAUSE, M_REMAP, M_WORK };
 
 #define MAX_CPUS 16
 #define SENT_GPA 0x7100 /* guest's per-CPU sent counters (u32 each) */
@@ -56,6 +61,7 @@ struct testdev {
 	bool finished;
 	bool booted_since_reset; /* a BOOT report arrived after the last reset */
 	unsigned clobbers;
+	unsigned stopped_writes; /* guest writes dispatched while the VM was stopped */
 	struct ram_region *win[2];
 	unsigned win_cur;
 };
@@ -74,16 +80,16 @@ static void finish(const char *why)
 	td->finished = true;
 	/* bql is held here; reset_stats_get takes it, so read the fields directly. */
 	reset_stats_peek(&st);
-	ok = td->bad_entry == 0 && td->clobbers == 0 && runstate_get() != RUN_STATE_INTERNAL_ERROR && td->seq_errors == 0 && st.audit_mismatches == 0 &&
+	ok = td->bad_entry == 0 && td->clobbers == 0 && td->stopped_writes == 0 && runstate_get() != RUN_STATE_INTERNAL_ERROR && td->seq_errors == 0 && st.audit_mismatches == 0 &&
 	     td->pause_violations == 0 && td->window_mmio_hits == 0;
 	if (counts_boots())
 		ok = ok && td->boots == td->resets + 1 && st.audits == st.resets + 1;
 	fprintf(stderr,
 		"keel-testdev: %s mode=%d clobbers=%u resets=%u boots=%u bad_entry=%u seq_errors=%u "
-		"writes=%u cycles=%u pause_violations=%u swaps=%u window_mmio_hits=%u "
+		"writes=%u stopped_writes=%u cycles=%u pause_violations=%u swaps=%u window_mmio_hits=%u "
 		"audits=%lu audit_mismatches=%lu verdict=%s\n",
 		why, td->mode, td->clobbers, td->resets, td->boots, td->bad_entry, td->seq_errors, td->writes,
-		td->cycles, td->pause_violations, td->swaps, td->window_mmio_hits, st.audits,
+		td->stopped_writes,		td->cycles, td->pause_violations, td->swaps, td->window_mmio_hits, st.audits,
 		st.audit_mismatches, ok ? "clean" : "BROKEN");
 	system_exit_request(ok ? 0 : 2);
 }
@@ -96,6 +102,13 @@ static bool reset_mode(void)
 static bool counts_boots(void)
 {
 	return reset_mode() || td->mode == M_STORM;
+}
+
+/* mode=work: the guest's vCPUs load the device; whoever drives the VM (QMP) ends it. */
+static void verdict_at_exit(void)
+{
+	if (td && !td->finished)
+		finish("exit");
 }
 
 /*
@@ -148,7 +161,8 @@ static void td_write(void *opaque, uint64_t off, uint64_t v, unsigned size)
 	case 0x08:
 		td->boots++;
 		td->booted_since_reset = true;
-		if (v != td->boots) /* the guest's RAM counter must match what we saw */
+		/* The guest's RAM counter must match what we saw (when we drive the resets). */
+		if (counts_boots() && v != td->boots)
 			td->bad_entry++;
 		break;
 	case 0x0c:
@@ -159,6 +173,8 @@ static void td_write(void *opaque, uint64_t off, uint64_t v, unsigned size)
 		uint32_t seq = v & 0xffffff;
 
 		td->writes++;
+		if (!runstate_is_running())
+			td->stopped_writes++;
 		if (cpu < MAX_CPUS) {
 			if (seq != ((td->last_seq[cpu] + 1) & 0xffffff))
 				td->seq_errors++;
@@ -336,6 +352,8 @@ static int td_create(struct kopts *o, GError **err)
 		td->mode = M_PAUSE;
 	else if (!strcmp(mode, "remap"))
 		td->mode = M_REMAP;
+	else if (!strcmp(mode, "work"))
+		td->mode = M_WORK;
 	else {
 		error_setg(err, "keel-testdev: unknown mode '%s'", mode);
 		return -1;
@@ -350,7 +368,9 @@ static int td_create(struct kopts *o, GError **err)
 	}
 	reset_register(RESET_ORDER_DEVICE, td_reset, td, "keel-testdev");
 	g_timeout_add(50, watch_runstate, NULL);
-	if (td->mode == M_STORM)
+	if (td->mode == M_WORK)
+		atexit(verdict_at_exit);
+	else if (td->mode == M_STORM)
 		g_timeout_add(20, storm_tick, NULL);
 	else if (td->mode == M_PAUSE)
 		g_timeout_add(20, pause_tick, NULL);
