@@ -7,8 +7,8 @@
  * Prints one line: "first_byte_ms marker_ms exit_ms maxrss_kib status cpu_ms", times
  * counted from just before fork(): the first byte on the child's stdout, the
  * end of the first occurrence of MARKER there, and the child's exit (wait4);
- * peak RSS and CPU time (user + system, all threads) from wait4's rusage. -1 for a time that never came. The child's
- * stderr is passed through.
+ * peak RSS and CPU time (user + system, all threads) from wait4's rusage.
+ * -1 for a time that never came. The child's stderr is passed through.
  *
  * A small C parent matters for the RSS figure: the kernel keeps a process's
  * high-water RSS across exec, so a child forked from a large parent (Python)
