@@ -35,6 +35,7 @@ static struct virtqueue *cur_vq(struct virtio_mmio *t)
 static void set_level(struct virtio_mmio *t, bool level)
 {
 	t->level = level;
+	debug_log("virtio-mmio gsi %u level %d", t->gsi, level);
 	irq_set_level(t->gsi, level);
 }
 

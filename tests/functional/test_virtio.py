@@ -108,6 +108,15 @@ def blk_system_reset_mid_io(env):
 
 
 @keeltest.test
+def blk_interrupts(env):
+    """Completions interrupt through IOAPIC GSI 16 (what the DSDT says)."""
+    img = make_image(env)
+    r = run_virtio(env, 'irq', 'file=%s,format=raw,if=virtio' % img)
+    r.expect_out('virtio: irq ok')
+    check_eq(r.value('irqs'), '3', 'queue interrupts')
+
+
+@keeltest.test
 def malformed_chain_breaks_only_that_device(env):
     img = make_image(env)
     r = run_virtio(env, 'bad', 'file=%s,format=raw,if=virtio' % img,
