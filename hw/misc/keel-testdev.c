@@ -354,6 +354,7 @@ static int td_create(struct kopts *o, GError **err)
 		td->mode = M_REMAP;
 	else if (!strcmp(mode, "work"))
 		td->mode = M_WORK;
+
 	else {
 		error_setg(err, "keel-testdev: unknown mode '%s'", mode);
 		return -1;
@@ -367,7 +368,9 @@ static int td_create(struct kopts *o, GError **err)
 		return -1;
 	}
 	reset_register(RESET_ORDER_DEVICE, td_reset, td, "keel-testdev");
-	g_timeout_add(50, watch_runstate, NULL);
+	/* Modes that end themselves also end on a VM that can no longer run. */
+	if (td->mode >= M_RESET_MMIO && td->mode <= M_REMAP)
+		g_timeout_add(50, watch_runstate, NULL);
 	if (td->mode == M_WORK)
 		atexit(verdict_at_exit);
 	else if (td->mode == M_STORM)
