@@ -266,7 +266,9 @@ struct pl011_state *pl011_create(struct chardev *chr, uint64_t base, unsigned ir
 
 	s->chr = chr;
 	s->irq_line = irq_line;
-	pl011_reset(s);
+	/* Registers only: the interrupt controller is not initialised yet; cold reset follows. */
+	s->cr = 0x300;
+	s->ifls = 0x12;
 	if (io_region_add(IO_SPACE_MMIO, base, PL011_SIZE, &pl011_ops, s, "pl011") < 0) {
 		error_setg(err, "pl011: MMIO range at 0x%llx is already in use",
 			   (unsigned long long)base);
