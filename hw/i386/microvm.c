@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The x86_64 machine: RAM with the PC holes, the in-kernel irqchip and PIT,
- * ACPI and MP tables, fw_cfg, the legacy reset ports and COM ports. "pc" is the same
- * machine until a PCI one exists. "none" builds nothing (libvirt probes).
+ * ACPI and MP tables, fw_cfg, the legacy reset ports and COM ports. "pc" (alias
+ * of "pc-i440fx-7.2") is the same machine until a PCI one exists. "none" builds
+ * nothing (libvirt probes).
  */
 #include <errno.h>
 #include <string.h>
@@ -228,8 +229,13 @@ static const struct machine_type microvm_machine = {
 };
 MACHINE_TYPE_REGISTER(microvm_machine)
 
+/*
+ * QEMU 7.2 names its PC "pc-i440fx-7.2" with the alias "pc"; libvirt turns
+ * machine='pc' into the versioned name, so Keel answers to both.
+ */
 static const struct machine_type pc_machine = {
-	.name = "pc",
+	.name = "pc-i440fx-7.2",
+	.alias = "pc",
 	.desc = "Standard PC (the microvm machine until a PCI machine exists)",
 	.max_cpus = X86_MAX_CPUS,
 	.init = microvm_init,
