@@ -4,6 +4,7 @@
  * (virsh qemu-monitor-command --hmp). Output lines end in "\r\n", as
  * QEMU's monitor writes them.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "chardev/char.h"
@@ -53,9 +54,11 @@ static void hmp_stop(GString *out, const char *arg)
 
 static void hmp_cont(GString *out, const char *arg)
 {
-	if (runstate_needs_reset())
+	int ret = vm_cont();
+
+	if (ret == -EPERM)
 		g_string_append(out, "Error: Resetting the Virtual Machine is required\r\n");
-	else if (vm_start() < 0)
+	else if (ret < 0)
 		g_string_append(out, "Error: Could not resume the VM\r\n");
 }
 

@@ -421,15 +421,12 @@ static JsonNode *qmp_stop(struct qmp_session *s, JsonObject *args, GError **err)
 
 static JsonNode *qmp_cont(struct qmp_session *s, JsonObject *args, GError **err)
 {
-	int ret;
+	int ret = vm_cont();
 
-	if (runstate_needs_reset()) {
+	if (ret == -EPERM)
 		g_set_error_literal(err, QMP_ERROR, QMP_ERROR_GENERIC,
 				    "Resetting the Virtual Machine is required");
-		return NULL;
-	}
-	ret = vm_start();
-	if (ret < 0)
+	else if (ret < 0)
 		g_set_error(err, QMP_ERROR, QMP_ERROR_GENERIC, "Could not resume the VM: %s",
 			    g_strerror(-ret));
 	return NULL;

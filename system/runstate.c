@@ -244,6 +244,20 @@ static void do_system_reset(enum shutdown_cause cause)
 		runstate_set(RUN_STATE_PRELAUNCH);
 }
 
+/*
+ * QMP/HMP cont. A guest that shut down under -no-shutdown is reset first and
+ * then runs (libvirt's system_reset + cont in one step). After an internal
+ * error or a panic the state is kept for inspection: -EPERM until a reset.
+ */
+int vm_cont(void)
+{
+	if (runstate_get() == RUN_STATE_SHUTDOWN)
+		do_system_reset(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
+	if (runstate_needs_reset())
+		return -EPERM;
+	return vm_start();
+}
+
 /* System reset at start-up: every handler pushes its cold state once. */
 void system_cold_reset(void)
 {

@@ -71,6 +71,9 @@ void vm_stop_request(enum run_state state);
 typedef void (*vm_change_handler)(bool running, enum run_state state, void *opaque);
 void runstate_add_change_handler(vm_change_handler fn, void *opaque);
 
+/* Main loop only: cont (resets a guest in the shutdown state first); -EPERM if a reset is needed. */
+int vm_cont(void);
+
 /* Main loop only (QMP stop/cont). Return 0 or -errno. */
 int vm_stop(enum run_state state);
 int vm_start(void);

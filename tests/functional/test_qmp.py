@@ -141,8 +141,8 @@ def name_and_uuid(env):
 
 
 @keeltest.test
-def cont_needs_reset(env):
-    """-no-reboot turns system_reset into a shutdown; -no-shutdown keeps the process."""
+def cont_after_shutdown_resets(env):
+    """-no-reboot turns system_reset into a shutdown; -no-shutdown keeps the process; cont resets."""
     with qmp_vm(env, extra=['-no-reboot', '-no-shutdown']) as (vm, q):
         q.request('system_reset', id='r')
         ev = q.read_message()
@@ -152,10 +152,16 @@ def cont_needs_reset(env):
         check_eq(q.read_message(), {'return': {}, 'id': 'r'}, 'reply last')
         check_eq(q.command('query-status'),
                  {'status': 'shutdown', 'singlestep': False, 'running': False}, 'status')
-        expect_error(q, 'GenericError', 'Resetting the Virtual Machine is required',
-                     lambda: q.execute('cont'))
         check_eq(q.hmp('info status'), 'VM status: paused (shutdown)\r\n', 'hmp status')
-        check_in('Resetting the Virtual Machine is required', q.hmp('cont'), 'hmp cont')
+        # cont on a shut-down guest resets it first, then runs it.
+        q.request('cont', id='c')
+        ev = q.read_message()
+        check_eq(ev.get('event'), 'RESET', 'RESET before running again')
+        check_eq(ev['data'], {'guest': False, 'reason': 'host-qmp-system-reset'}, 'data')
+        check_eq(q.read_message().get('event'), 'RESUME', 'RESUME after RESET')
+        check_eq(q.read_message(), {'return': {}, 'id': 'c'}, 'cont reply last')
+        check_eq(q.command('query-status'),
+                 {'status': 'running', 'singlestep': False, 'running': True}, 'status')
         q.command('quit')
         vm.wait(timeout=30).expect_status(0)
 
