@@ -87,8 +87,8 @@ static void irqchip_reset(void *opaque)
 		if (vm_ioctl(KVM_SET_IRQCHIP, &chip, "KVM_SET_IRQCHIP", &err) < 0)
 			goto fail;
 	}
-	if (vm_ioctl(KVM_SET_PIT2, &cold.pit, "KVM_SET_PIT2", &err) < 0 ||
-	    set_gsi_routing(&err) < 0)
+	/* The GSI routing is not guest state: it stays as set at init. */
+	if (vm_ioctl(KVM_SET_PIT2, &cold.pit, "KVM_SET_PIT2", &err) < 0)
 		goto fail;
 	return;
 fail:
