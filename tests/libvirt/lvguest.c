@@ -144,6 +144,8 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 	set_gate(SCI_VECTOR, sci_isr);
 	asm volatile("lidt %0" : : "m"(idtr));
 
+	outb(0x21, 0xff);	/* mask the 8259s: a firmware may have set them up */
+	outb(0xa1, 0xff);
 	mmio_write32(LAPIC_SVR, 0x1ff);
 	ioapic_route(SERIAL_GSI, SERIAL_VECTOR);		/* edge, active high */
 	ioapic_route(SCI_GSI, SCI_VECTOR | (1u << 15));	/* level, active high */
