@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The pseries machine on KVM-HV: RAM at 0, the in-kernel XICS, a VTY, RTAS
+ * and the kernel entered directly with the device tree in GPR3 (no
+ * firmware). Guests run radix; the VM starts with an empty process table
+ * and the guest registers its own with H_REGISTER_PROC_TBL.
+ *
+ * Guest memory layout, top of the first GiB (RTAS runs in 32-bit real mode):
+ *   rtas_addr = top - SPAPR_RTAS_SIZE: the RTAS blob, then the stopped-CPU loop
+ *   fdt_addr = rtas_addr - SPAPR_FDT_MAX_SIZE: the device tree
+ * and the kernel from 0 with the initrd above it.
+ *
+ * Every reset rewrites all of it and rebuilds the device tree, because the
+ * guest may have scribbled over any of it and RAM is not cleared.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "chardev/char.h"
+#include "hw/core/loader-ppc.h"
+#include "hw/core/loader.h"
+#include "hw/core/reset.h"
+#include "hw/intc/xics.h"
+#include "hw/ppc/spapr.h"
+#include "system/error.h"
+#include "system/log.h"
+#include "system/machine.h"
+#include "system/memory.h"
+#include "system/opts.h"
+#include "target/ppc/cpu.h"
+
+#define SPAPR_MIN_RAM (16ULL << 20)
+#define SPAPR_LOW_TOP (1ULL << 30)
+#define SPAPR_NR_IRQS 32
+#define KERNEL_MAX (1ULL << 30)
+
+struct spapr_machine {
+	struct boot_plan *plan;
+	struct ppc_kernel_layout layout;
+	struct spapr_fdt_config fdt_cfg;
+	uint64_t fdt_addr;
+	void *fdt_buf;
+};
+
+static bool zero_guest(uint64_t gpa, uint64_t len)
+{
+	void *hva = gpa_to_hva(gpa, len);
+
+	if (!hva)
+		return false;
+	memset(hva, 0, len);
+	return true;
+}
+
+static bool write_plan(const struct boot_plan *p, GError **err)
+{
+	for (guint i = 0; i < p->blobs->len; i++) {
+		const struct boot_blob *b = p->blobs->pdata[i];
+		gsize len = 0;
+		const void *data = b->data ? g_bytes_get_data(b->data, &len) : NULL;
+
+		if ((len && !guest_write(b->gpa, data, len)) ||
+		    (b->zero_len && !zero_guest(b->gpa + len, b->zero_len))) {
+			error_setg(err, "%s at 0x%llx (%llu bytes) is outside guest RAM", b->name,
+				   (unsigned long long)b->gpa,
+				   (unsigned long long)(len + b->zero_len));
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool write_be_words(uint64_t gpa, const uint32_t *words, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t be = GUINT32_TO_BE(words[i]);
+
+		if (!guest_write(gpa + 4 * i, &be, 4))
+			return false;
+	}
+	return true;
+}
+
+/* Images, RTAS, the device tree and the boot entry; runs before the CPU resets. */
+static void spapr_boot_reset(void *opaque)
+{
+	struct spapr_machine *m = opaque;
+	struct spapr_fdt_config *c = &m->fdt_cfg;
+	struct ppc_boot_entry e = { 0 };
+	GError *err = NULL;
+	int size;
+
+	if (!write_plan(m->plan, &err) ||
+	    !write_be_words(c->rtas_addr, spapr_rtas_blob, G_N_ELEMENTS(spapr_rtas_blob)) ||
+	    !write_be_words(c->rtas_addr + SPAPR_HOLD_OFFSET, spapr_hold_loop,
+			    G_N_ELEMENTS(spapr_hold_loop))) {
+		error_report("pseries reset: %s", err ? err->message : "RTAS area outside RAM");
+		g_clear_error(&err);
+	}
+	c->pvr = ppc_kvm_pvr();
+	size = spapr_build_fdt(c, m->fdt_buf, SPAPR_FDT_MAX_SIZE, &err);
+	if (size < 0 || !guest_write(m->fdt_addr, m->fdt_buf, size)) {
+		error_report("pseries reset: %s", err ? err->message : "cannot write the device tree");
+		g_clear_error(&err);
+	}
+	c->reset_count++;
+	spapr_rtas_reset();
+
+	e.pc = m->layout.entry;
+	e.msr = MSR_SF | MSR_ME | MSR_RI | MSR_LE;
+	e.gpr3 = m->fdt_addr;
+	e.gpr4 = 0; /* where the kernel was loaded */
+	e.gpr5 = 0; /* no Open Firmware client interface */
+	ppc_set_boot_entry(&e);
+	ppc_set_hold_address(c->rtas_addr + SPAPR_HOLD_OFFSET);
+}
+
+/* The VM-wide MMU state: radix with no process table, as at creation. */
+static void spapr_mmu_reset(void *opaque)
+{
+	ppc_kvm_configure_mmu(true, true, PATB_GR);
+}
+
+static struct chardev *vty_backend(struct machine_config *cfg, GError **err)
+{
+	const char *spec;
+	struct chardev *chr;
+
+	if (!cfg->serials || !cfg->serials->len)
+		return NULL;
+	spec = g_ptr_array_index(cfg->serials, 0);
+	if (!strcmp(spec, "none"))
+		return NULL;
+	if (g_str_has_prefix(spec, "chardev:")) {
+		chr = chardev_find(spec + 8);
+		if (!chr)
+			error_setg(err, "-serial %s: no chardev with id '%s'", spec, spec + 8);
+		return chr;
+	}
+	return chardev_from_spec(spec, "serial0", err);
+}
+
+static int load_images(struct spapr_machine *m, struct machine_config *cfg, GError **err)
+{
+	g_autoptr(GBytes) kernel = NULL;
+	g_autoptr(GBytes) initrd = NULL;
+	GError *lerr = NULL;
+
+	kernel = loader_read_file(cfg->kernel, KERNEL_MAX, &lerr);
+	if (!kernel) {
+		error_setg(err, "could not load kernel %s", lerr->message);
+		g_error_free(lerr);
+		return -EINVAL;
+	}
+	if (cfg->initrd) {
+		initrd = loader_read_file(cfg->initrd, KERNEL_MAX, &lerr);
+		if (!initrd) {
+			error_setg(err, "could not load initrd %s", lerr->message);
+			g_error_free(lerr);
+			return -EINVAL;
+		}
+	}
+	m->plan = boot_plan_new();
+	if (ppc_plan_kernel(m->plan, kernel, initrd, m->fdt_addr, &m->layout, &lerr) < 0) {
+		error_setg(err, "%s: %s", cfg->kernel, lerr->message);
+		g_error_free(lerr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int spapr_init(struct machine_config *cfg, GError **err)
+{
+	struct spapr_machine *m;
+	struct ram_region *ram;
+	struct chardev *chr;
+	unsigned smp = MAX(cfg->smp_cpus, 1u);
+	uint64_t top;
+	int ret;
+
+	if (cfg->machine_opts && kopts_check_unused(cfg->machine_opts, "-machine", err) < 0)
+		return -EINVAL;
+	if (cfg->ram_size < SPAPR_MIN_RAM) {
+		error_setg(err, "pseries needs at least %llu MiB of RAM",
+			   (unsigned long long)(SPAPR_MIN_RAM >> 20));
+		return -EINVAL;
+	}
+	if (!cfg->kernel) {
+		error_setg(err, "pseries needs -kernel: Keel boots the kernel directly, "
+				"there is no firmware");
+		return -EINVAL;
+	}
+	if (!ppc_kvm_has_radix()) {
+		error_setg(err, "this KVM offers no radix MMU (KVM_CAP_PPC_MMU_RADIX); "
+				"hash-only hosts are not supported");
+		return -ENOTSUP;
+	}
+
+	ram = ram_region_new("ppc_spapr.ram", cfg->ram_size);
+	if (!ram) {
+		error_setg(err, "cannot allocate %llu MiB of guest RAM",
+			   (unsigned long long)(cfg->ram_size >> 20));
+		return -ENOMEM;
+	}
+	memory_begin();
+	memory_map_ram(ram, 0);
+	ret = memory_commit();
+	if (ret < 0) {
+		error_setg(err, "cannot map guest RAM: %s", g_strerror(-ret));
+		return ret;
+	}
+	/* Before the vCPUs exist, as KVM wants it. */
+	if (ppc_kvm_configure_mmu(true, true, PATB_GR) < 0) {
+		error_setg(err, "cannot put the VM in radix mode");
+		return -EINVAL;
+	}
+	if (xics_kvm_init(SPAPR_IRQ_BASE, SPAPR_NR_IRQS, err) < 0)
+		return -EINVAL;
+
+	m = g_new0(struct spapr_machine, 1);
+	top = MIN(cfg->ram_size, SPAPR_LOW_TOP);
+	m->fdt_cfg.rtas_addr = top - SPAPR_RTAS_SIZE;
+	m->fdt_cfg.rtas_size = SPAPR_RTAS_SIZE;
+	m->fdt_addr = m->fdt_cfg.rtas_addr - SPAPR_FDT_MAX_SIZE;
+	m->fdt_buf = g_malloc0(SPAPR_FDT_MAX_SIZE);
+	if (load_images(m, cfg, err) < 0)
+		return -EINVAL;
+
+	chr = vty_backend(cfg, err);
+	if (!chr && err && *err)
+		return -EINVAL;
+	if (spapr_vty_init(chr, err) < 0)
+		return -EINVAL;
+
+	m->fdt_cfg.ram_size = cfg->ram_size;
+	m->fdt_cfg.smp_cpus = smp;
+	m->fdt_cfg.radix = true;
+	m->fdt_cfg.bootargs = cfg->append ? cfg->append : "";
+	m->fdt_cfg.initrd_start = m->layout.initrd_start;
+	m->fdt_cfg.initrd_end = m->layout.initrd_end;
+	m->fdt_cfg.vty = true;
+	m->fdt_cfg.nr_irqs = SPAPR_NR_IRQS;
+
+	reset_register(RESET_ORDER_MACHINE, spapr_mmu_reset, m, "spapr-mmu");
+	reset_register(RESET_ORDER_LOADER, spapr_boot_reset, m, "spapr-boot");
+	return 0;
+}
+
+static const struct machine_type pseries_machine = {
+	.name = "pseries",
+	.desc = "pSeries Logical Partition (PAPR compliant)",
+	.is_default = true,
+	.max_cpus = SPAPR_MAX_CPUS,
+	.init = spapr_init,
+};
+MACHINE_TYPE_REGISTER(pseries_machine)

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KEEL_HW_PPC_SPAPR_H
+#define KEEL_HW_PPC_SPAPR_H
+
+/*
+ * The sPAPR (pseries) machine: hypercalls, RTAS, the device tree and the
+ * VTY. The pieces here are free of KVM structures so that they build and
+ * are unit tested on any host; target/ppc forwards KVM_EXIT_PAPR_HCALL to
+ * spapr_hcall() and provides the CPU operations below.
+ */
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct chardev;
+
+#define SPAPR_MAX_CPUS 256
+#define SPAPR_TIMEBASE_FREQ 512000000u
+#define SPAPR_VTY_REG 0x71000000u
+#define SPAPR_FDT_MAX_SIZE 0x100000u
+#define SPAPR_RTAS_SIZE 0x1000u
+/* Where the blob in the RTAS area ends and the stopped-CPU loop begins. */
+#define SPAPR_HOLD_OFFSET 0x100u
+
+/* Hypercall return codes (PAPR). */
+#define H_SUCCESS 0
+#define H_HARDWARE (-1)
+#define H_FUNCTION (-2)
+#define H_PRIVILEGE (-3)
+#define H_PARAMETER (-4)
+#define H_P2 (-55)
+#define H_P3 (-56)
+#define H_P4 (-57)
+#define H_UNSUPPORTED_FLAG (-256)
+
+/* Hypercall numbers. */
+#define H_LOGICAL_CI_LOAD 0x3c
+#define H_LOGICAL_CI_STORE 0x40
+#define H_GET_TERM_CHAR 0x54
+#define H_PUT_TERM_CHAR 0x58
+#define H_CEDE 0xe0
+#define H_VIO_SIGNAL 0x104
+#define H_SET_MODE 0x31c
+#define H_REGISTER_PROC_TBL 0x37c
+/* KVM's private range: RTAS calls from the guest's RTAS blob. */
+#define H_RTAS 0xf000
+/* Keel's private hypercall: a stopped CPU waits for RTAS start-cpu. */
+#define KEEL_H_HOLD 0xf0f0
+
+#define H_SET_MODE_RESOURCE_ADDR_TRANS_MODE 3
+#define H_SET_MODE_RESOURCE_LE 4
+
+/* H_REGISTER_PROC_TBL flags. */
+#define PROC_TBL_GTSE 0x01
+#define PROC_TBL_HASH_PT 0x02
+#define PROC_TBL_RADIX 0x04
+#define PROC_TBL_REGISTER 0x08
+#define PROC_TBL_MODIFY 0x10
+#define PATB_GR (1ULL << 63)
+
+/* RTAS status codes. */
+#define RTAS_OUT_SUCCESS 0
+#define RTAS_OUT_NO_ERRORS_FOUND 1
+#define RTAS_OUT_HW_ERROR (-1)
+#define RTAS_OUT_PARAM_ERROR (-3)
+#define RTAS_OUT_NOT_SUPPORTED (-3)
+
+/* RTAS tokens: fixed so test guests can use them without parsing the tree. */
+#define RTAS_TOKEN_BASE 0x2000u
+enum spapr_rtas_index {
+	RTAS_DISPLAY_CHARACTER,
+	RTAS_GET_TIME_OF_DAY,
+	RTAS_SET_TIME_OF_DAY,
+	RTAS_POWER_OFF,
+	RTAS_SYSTEM_REBOOT,
+	RTAS_OS_TERM,
+	RTAS_QUERY_CPU_STOPPED_STATE,
+	RTAS_START_CPU,
+	RTAS_STOP_SELF,
+	RTAS_EVENT_SCAN,
+	RTAS_GET_SYSTEM_PARAMETER,
+	RTAS_SET_SYSTEM_PARAMETER,
+	/* Handled inside KVM by its XICS emulation (KVM_PPC_RTAS_DEFINE_TOKEN). */
+	RTAS_SET_XIVE,
+	RTAS_GET_XIVE,
+	RTAS_INT_OFF,
+	RTAS_INT_ON,
+	RTAS_COUNT,
+};
+#define RTAS_FIRST_KERNEL RTAS_SET_XIVE
+
+const char *spapr_rtas_name(unsigned index);
+static inline uint32_t spapr_rtas_token(unsigned index)
+{
+	return RTAS_TOKEN_BASE + index;
+}
+
+/* Guest-visible RTAS code: BE words, 32-bit real mode ("sc 1" with H_RTAS). */
+extern const uint32_t spapr_rtas_blob[5];
+/* The stopped-CPU loop (BE words): KEEL_H_HOLD hypercall forever. */
+extern const uint32_t spapr_hold_loop[4];
+
+/* CPU operations the hypercalls and RTAS need; target/ppc provides them. */
+struct spapr_cpu_ops {
+	/* RTAS start-cpu: a stopped vCPU starts at pc (MSR SF|ME) with r3. */
+	int (*start_cpu)(unsigned index, uint64_t pc, uint64_t r3);
+	/* 0 stopped, 2 running, -1 no such CPU (query-cpu-stopped-state). */
+	int (*cpu_state)(unsigned index);
+	/* RTAS stop-self, on the calling vCPU's thread. */
+	void (*stop_self)(unsigned index);
+	/* H_SET_MODE LE (caller's thread): interrupts in little-endian mode. */
+	int (*set_ile)(unsigned caller, bool le);
+	/* H_REGISTER_PROC_TBL: returns 0 or -errno. */
+	int (*configure_mmu)(bool radix, bool gtse, uint64_t process_table);
+};
+void spapr_set_cpu_ops(const struct spapr_cpu_ops *ops);
+const struct spapr_cpu_ops *spapr_cpu_ops_get(void);
+
+/*
+ * One hypercall. args are r4..r12 on entry; KVM writes them back into
+ * r4..r12 when it completes the call, so outputs go there. Returns r3.
+ * vCPU thread, without the bql (taken where needed).
+ */
+struct spapr_hcall {
+	unsigned cpu;
+	uint64_t nr;
+	uint64_t args[9];
+};
+int64_t spapr_hcall(struct spapr_hcall *h);
+
+/* RTAS call whose argument buffer (big-endian) is at args_gpa. */
+int64_t spapr_rtas_call(unsigned cpu, uint64_t args_gpa);
+/* Seconds added to the host clock by set-time-of-day (reset to 0 on cold reset). */
+void spapr_rtas_reset(void);
+
+/* The VTY (hvterm1) at SPAPR_VTY_REG; chr may be NULL (output dropped). */
+int spapr_vty_init(struct chardev *chr, GError **err);
+size_t spapr_vty_put(uint32_t reg, const uint8_t *buf, size_t len);
+size_t spapr_vty_get(uint32_t reg, uint8_t *buf, size_t max);
+bool spapr_vty_exists(uint32_t reg);
+/* Drop any buffered input/state (tests and machine teardown). */
+void spapr_vty_fini(void);
+
+/* Everything the device tree describes. */
+struct spapr_fdt_config {
+	uint64_t ram_size;
+	unsigned smp_cpus;
+	uint32_t pvr;
+	bool radix;	  /* guest runs radix (else hash) */
+	const char *bootargs;
+	uint64_t initrd_start, initrd_end; /* end == start: none */
+	uint64_t rtas_addr;
+	uint32_t rtas_size;
+	bool vty;
+	unsigned nr_irqs;   /* XICS sources from SPAPR_IRQ_BASE */
+	uint32_t reset_count; /* /chosen/keel,reset-count: proves a fresh tree */
+};
+#define SPAPR_IRQ_BASE 0x1000u
+
+/* Build the flattened device tree into buf. Returns its size or -errno. */
+int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GError **err);
+
+#endif

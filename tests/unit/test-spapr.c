@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sPAPR pieces that need no KVM: the device tree (checked with libfdt and
+ * round-tripped through dtc), RTAS argument buffers (big-endian in guest
+ * RAM), hypercall argument decoding, and the ppc64 kernel loader.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libfdt.h>
+
+#include "hw/core/loader-ppc.h"
+#include "hw/core/loader.h"
+#include "hw/ppc/spapr.h"
+#include "system/bql.h"
+#include "system/memory.h"
+#include "system/runstate.h"
+
+#define RAM_SIZE (32ULL << 20)
+#define RTAS_BUF 0x8000ULL
+
+static struct ram_region *ram;
+static uint8_t *ram_host;
+
+/* Fake CPU side: records what the hypercalls asked for. */
+static struct {
+	int start_calls;
+	unsigned start_index;
+	uint64_t start_pc, start_r3;
+	int stop_self_calls;
+	int ile;
+	bool radix, gtse;
+	uint64_t patb;
+	int mmu_calls;
+	int cpu_states[4];
+} fake;
+
+static int fake_start(unsigned index, uint64_t pc, uint64_t r3)
+{
+	if (index >= 4 || fake.cpu_states[index] != 0)
+		return -1;
+	fake.start_calls++;
+	fake.start_index = index;
+	fake.start_pc = pc;
+	fake.start_r3 = r3;
+	fake.cpu_states[index] = 2;
+	return 0;
+}
+
+static int fake_state(unsigned index)
+{
+	return index < 4 ? fake.cpu_states[index] : -1;
+}
+
+static void fake_stop_self(unsigned index)
+{
+	fake.stop_self_calls++;
+	fake.cpu_states[index] = 0;
+}
+
+static int fake_set_ile(unsigned caller, bool le)
+{
+	fake.ile = le;
+	return 0;
+}
+
+static int fake_mmu(bool radix, bool gtse, uint64_t patb)
+{
+	fake.mmu_calls++;
+	fake.radix = radix;
+	fake.gtse = gtse;
+	fake.patb = patb;
+	return 0;
+}
+
+static const struct spapr_cpu_ops fake_ops = {
+	.start_cpu = fake_start,
+	.cpu_state = fake_state,
+	.stop_self = fake_stop_self,
+	.set_ile = fake_set_ile,
+	.configure_mmu = fake_mmu,
+};
+
+static void setup_once(void)
+{
+	if (ram)
+		return;
+	ram = ram_region_new("test.ram", RAM_SIZE);
+	ck_assert_ptr_nonnull(ram);
+	memory_begin();
+	memory_map_ram(ram, 0);
+	ck_assert_int_eq(memory_commit(), 0);
+	ram_host = ram_region_host(ram);
+	ck_assert_int_eq(spapr_vty_init(NULL, NULL), 0);
+}
+
+static void setup(void)
+{
+	setup_once();
+	memset(&fake, 0, sizeof(fake));
+	fake.cpu_states[0] = 2;
+	fake.cpu_states[1] = fake.cpu_states[2] = fake.cpu_states[3] = 0;
+	spapr_set_cpu_ops(&fake_ops);
+}
+
+static uint32_t be32_at(uint64_t gpa)
+{
+	uint32_t v;
+
+	memcpy(&v, ram_host + gpa, 4);
+	return GUINT32_FROM_BE(v);
+}
+
+/* Write an RTAS buffer: token, nargs, nret, args (big-endian). */
+static void rtas_buf(uint32_t token, uint32_t nargs, uint32_t nret, const uint32_t *args)
+{
+	uint32_t w[3 + 16] = { GUINT32_TO_BE(token), GUINT32_TO_BE(nargs), GUINT32_TO_BE(nret) };
+
+	for (unsigned i = 0; i < nargs; i++)
+		w[3 + i] = GUINT32_TO_BE(args[i]);
+	memset(ram_host + RTAS_BUF, 0xee, sizeof(w));
+	memcpy(ram_host + RTAS_BUF, w, (3 + nargs) * 4);
+}
+
+static uint32_t rtas_ret(uint32_t nargs, unsigned i)
+{
+	return be32_at(RTAS_BUF + 12 + 4 * (nargs + i));
+}
+
+static int64_t hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		     struct spapr_hcall *out)
+{
+	struct spapr_hcall h = { .cpu = 0, .nr = nr, .args = { a0, a1, a2, a3 } };
+	int64_t ret = spapr_hcall(&h);
+
+	if (out)
+		*out = h;
+	return ret;
+}
+
+/* FDT */
+
+static const struct spapr_fdt_config base_cfg = {
+	.ram_size = 512ULL << 20,
+	.smp_cpus = 2,
+	.pvr = 0x004e1202,
+	.radix = true,
+	.bootargs = "console=hvc0 quiet",
+	.initrd_start = 0x3000000,
+	.initrd_end = 0x3100000,
+	.rtas_addr = 0x1ffff000,
+	.rtas_size = SPAPR_RTAS_SIZE,
+	.vty = true,
+	.nr_irqs = 32,
+	.reset_count = 7,
+};
+
+static void *build(const struct spapr_fdt_config *c)
+{
+	void *buf = g_malloc0(SPAPR_FDT_MAX_SIZE);
+	GError *err = NULL;
+	int size = spapr_build_fdt(c, buf, SPAPR_FDT_MAX_SIZE, &err);
+
+	ck_assert_msg(size > 0, "build failed: %s", err ? err->message : "?");
+	ck_assert_int_eq(fdt_check_header(buf), 0);
+	ck_assert_int_eq(fdt_totalsize(buf), size);
+	return buf;
+}
+
+static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
+{
+	int off = fdt_path_offset(fdt, path), len;
+	const fdt32_t *p;
+
+	ck_assert_msg(off >= 0, "%s missing", path);
+	p = fdt_getprop(fdt, off, name, &len);
+	ck_assert_msg(p && len == 4, "%s/%s missing or not a cell", path, name);
+	return fdt32_to_cpu(*p);
+}
+
+static uint64_t prop_u64(const void *fdt, const char *path, const char *name)
+{
+	int off = fdt_path_offset(fdt, path), len;
+	const fdt64_t *p;
+
+	ck_assert_msg(off >= 0, "%s missing", path);
+	p = fdt_getprop(fdt, off, name, &len);
+	ck_assert_msg(p && len == 8, "%s/%s missing or not 64-bit", path, name);
+	return fdt64_to_cpu(*p);
+}
+
+static const char *prop_str(const void *fdt, const char *path, const char *name)
+{
+	int off = fdt_path_offset(fdt, path);
+
+	ck_assert_msg(off >= 0, "%s missing", path);
+	return fdt_getprop(fdt, off, name, NULL);
+}
+
+START_TEST(test_fdt_contents)
+{
+	void *fdt = build(&base_cfg);
+	const uint8_t *ov5, *pa;
+	const fdt32_t *reg;
+	uint64_t addr, size;
+	int len, off;
+
+	ck_assert_str_eq(prop_str(fdt, "/", "device_type"), "chrp");
+	ck_assert_uint_eq(prop_u32(fdt, "/", "#address-cells"), 2);
+	ck_assert_str_eq(prop_str(fdt, "/chosen", "bootargs"), "console=hvc0 quiet");
+	ck_assert_uint_eq(prop_u64(fdt, "/chosen", "linux,initrd-start"), 0x3000000);
+	ck_assert_uint_eq(prop_u64(fdt, "/chosen", "linux,initrd-end"), 0x3100000);
+	ck_assert_uint_eq(prop_u32(fdt, "/chosen", "keel,reset-count"), 7);
+	ck_assert_str_eq(prop_str(fdt, "/chosen", "stdout-path"), "/vdevice/vty@71000000");
+	/* Radix only, with GTSE, in the kernel's byte numbering. */
+	ov5 = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "ibm,architecture-vec-5", &len);
+	ck_assert_ptr_nonnull(ov5);
+	ck_assert_int_ge(len, 27);
+	ck_assert_uint_eq(ov5[24], 0x40);
+	ck_assert_uint_eq(ov5[26], 0x40);
+
+	ck_assert_uint_eq(prop_u32(fdt, "/rtas", "linux,rtas-base"), 0x1ffff000);
+	ck_assert_uint_eq(prop_u32(fdt, "/rtas", "linux,rtas-entry"), 0x1ffff000);
+	ck_assert_uint_eq(prop_u32(fdt, "/rtas", "rtas-size"), SPAPR_RTAS_SIZE);
+	ck_assert_uint_eq(prop_u32(fdt, "/rtas", "system-reboot"),
+			  spapr_rtas_token(RTAS_SYSTEM_REBOOT));
+	ck_assert_uint_eq(prop_u32(fdt, "/rtas", "power-off"), spapr_rtas_token(RTAS_POWER_OFF));
+	ck_assert_uint_eq(prop_u32(fdt, "/rtas", "ibm,set-xive"), spapr_rtas_token(RTAS_SET_XIVE));
+	for (unsigned i = 0; i < RTAS_COUNT; i++)
+		ck_assert_uint_eq(prop_u32(fdt, "/rtas", spapr_rtas_name(i)), RTAS_TOKEN_BASE + i);
+	ck_assert_ptr_nonnull(fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"),
+					  "ibm,hypertas-functions", NULL));
+
+	ck_assert_uint_eq(prop_u32(fdt, "/cpus/PowerPC,POWER9@0", "reg"), 0);
+	ck_assert_uint_eq(prop_u32(fdt, "/cpus/PowerPC,POWER9@1", "ibm,ppc-interrupt-server#s"), 1);
+	ck_assert_uint_eq(prop_u32(fdt, "/cpus/PowerPC,POWER9@1", "cpu-version"), 0x004e1202);
+	ck_assert_uint_eq(prop_u32(fdt, "/cpus/PowerPC,POWER9@0", "timebase-frequency"),
+			  SPAPR_TIMEBASE_FREQ);
+	ck_assert_int_lt(fdt_path_offset(fdt, "/cpus/PowerPC,POWER9@2"), 0);
+	/* pa-features: header (66, 0), then byte 40 bit 0 = radix. */
+	pa = fdt_getprop(fdt, fdt_path_offset(fdt, "/cpus/PowerPC,POWER9@0"), "ibm,pa-features",
+			 &len);
+	ck_assert_int_eq(len, 68);
+	ck_assert_uint_eq(pa[0], 66);
+	ck_assert_uint_eq(pa[1], 0);
+	ck_assert_uint_eq(pa[2 + 40] & 0x80, 0x80);
+	ck_assert_ptr_nonnull(fdt_getprop(fdt, fdt_path_offset(fdt, "/cpus/PowerPC,POWER9@0"),
+					  "ibm,processor-radix-AP-encodings", NULL));
+
+	reg = fdt_getprop(fdt, fdt_path_offset(fdt, "/memory@0"), "reg", &len);
+	ck_assert_int_eq(len, 16);
+	ck_assert_uint_eq(((uint64_t)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]),
+			  512ULL << 20);
+
+	ck_assert_str_eq(prop_str(fdt, "/vdevice/vty@71000000", "compatible"), "hvterm1");
+	ck_assert_uint_eq(prop_u32(fdt, "/vdevice/vty@71000000", "reg"), SPAPR_VTY_REG);
+	ck_assert_str_eq(prop_str(fdt, "/interrupt-controller", "compatible"), "IBM,ppc-xicp");
+	off = fdt_path_offset(fdt, "/interrupt-controller");
+	reg = fdt_getprop(fdt, off, "ibm,interrupt-server-ranges", &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(reg[1]), 2);
+
+	/* The RTAS area is reserved so the kernel never allocates over it. */
+	ck_assert_int_eq(fdt_num_mem_rsv(fdt), 1);
+	ck_assert_int_eq(fdt_get_mem_rsv(fdt, 0, &addr, &size), 0);
+	ck_assert_uint_eq(addr, 0x1ffff000);
+	ck_assert_uint_eq(size, SPAPR_RTAS_SIZE);
+	ck_assert_uint_eq(fdt_boot_cpuid_phys(fdt), 0);
+	g_free(fdt);
+}
+END_TEST
+
+START_TEST(test_fdt_variants_and_errors)
+{
+	struct spapr_fdt_config c = base_cfg;
+	void *fdt, *small;
+	GError *err = NULL;
+
+	c.initrd_end = c.initrd_start; /* no initrd */
+	c.nr_irqs = 0;		       /* no XICS: no interrupt RTAS tokens */
+	c.vty = false;
+	c.bootargs = NULL;
+	fdt = build(&c);
+	ck_assert_int_lt(fdt_path_offset(fdt, "/interrupt-controller"), 0);
+	ck_assert_ptr_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "linux,initrd-start",
+				       NULL));
+	ck_assert_ptr_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"), "ibm,set-xive", NULL));
+	ck_assert_int_lt(fdt_path_offset(fdt, "/vdevice/vty@71000000"), 0);
+	ck_assert_str_eq(prop_str(fdt, "/chosen", "bootargs"), "");
+	g_free(fdt);
+
+	c = base_cfg;
+	c.radix = false;
+	fdt = build(&c);
+	ck_assert_uint_eq(((const uint8_t *)fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
+							 "ibm,architecture-vec-5", NULL))[24],
+			  0);
+	g_free(fdt);
+
+	/* Too small a buffer and bad configurations are errors, not crashes. */
+	small = g_malloc0(256);
+	ck_assert_int_eq(spapr_build_fdt(&base_cfg, small, 256, &err), -ENOSPC);
+	ck_assert_ptr_nonnull(err);
+	g_clear_error(&err);
+	g_free(small);
+	c = base_cfg;
+	c.smp_cpus = 0;
+	fdt = g_malloc0(SPAPR_FDT_MAX_SIZE);
+	ck_assert_int_lt(spapr_build_fdt(&c, fdt, SPAPR_FDT_MAX_SIZE, &err), 0);
+	g_clear_error(&err);
+	c.smp_cpus = SPAPR_MAX_CPUS + 1;
+	ck_assert_int_lt(spapr_build_fdt(&c, fdt, SPAPR_FDT_MAX_SIZE, &err), 0);
+	g_clear_error(&err);
+	g_free(fdt);
+}
+END_TEST
+
+/* dtc decompiles our blob and compiles it again to the same structure. */
+START_TEST(test_fdt_dtc_roundtrip)
+{
+	void *fdt = build(&base_cfg);
+	char dir[] = "/tmp/keel-spapr-XXXXXX";
+	g_autofree char *dtb = NULL, *dts = NULL, *dtb2 = NULL, *cmd = NULL, *again = NULL;
+	gsize len = 0;
+	int st;
+
+	if (system("command -v dtc >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "dtc not installed: round trip skipped\n");
+		g_free(fdt);
+		return;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dtb = g_build_filename(dir, "a.dtb", NULL);
+	dts = g_build_filename(dir, "a.dts", NULL);
+	dtb2 = g_build_filename(dir, "b.dtb", NULL);
+	ck_assert(g_file_set_contents(dtb, fdt, fdt_totalsize(fdt), NULL));
+	cmd = g_strdup_printf("dtc -q -I dtb -O dts -o %s %s && dtc -q -I dts -O dtb -o %s %s",
+			      dts, dtb, dtb2, dts);
+	st = system(cmd);
+	ck_assert_int_eq(st, 0);
+	ck_assert(g_file_get_contents(dtb2, &again, &len, NULL));
+	ck_assert_int_eq(fdt_check_header(again), 0);
+	ck_assert_uint_eq(prop_u32(again, "/chosen", "keel,reset-count"), 7);
+	ck_assert_uint_eq(prop_u32(again, "/rtas", "system-reboot"),
+			  spapr_rtas_token(RTAS_SYSTEM_REBOOT));
+	ck_assert_str_eq(prop_str(again, "/chosen", "bootargs"), "console=hvc0 quiet");
+	ck_assert_int_eq(fdt_num_mem_rsv(again), 1);
+	unlink(dtb);
+	unlink(dts);
+	unlink(dtb2);
+	rmdir(dir);
+	g_free(fdt);
+}
+END_TEST
+
+/* RTAS */
+
+START_TEST(test_rtas_time)
+{
+	uint32_t set[7] = { 2030, 2, 28, 23, 59, 58, 0 };
+
+	rtas_buf(spapr_rtas_token(RTAS_GET_TIME_OF_DAY), 0, 8, NULL);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(0, 0), RTAS_OUT_SUCCESS);
+	ck_assert_uint_ge(rtas_ret(0, 1), 2024);
+	ck_assert(rtas_ret(0, 2) >= 1 && rtas_ret(0, 2) <= 12);
+
+	rtas_buf(spapr_rtas_token(RTAS_SET_TIME_OF_DAY), 7, 1, set);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(7, 0), RTAS_OUT_SUCCESS);
+	rtas_buf(spapr_rtas_token(RTAS_GET_TIME_OF_DAY), 0, 8, NULL);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(0, 1), 2030);
+	ck_assert_uint_eq(rtas_ret(0, 2), 2);
+	ck_assert_uint_eq(rtas_ret(0, 3), 28);
+	spapr_rtas_reset();
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_lt(rtas_ret(0, 1), 2030);
+
+	/* Wrong argument counts and bad dates give a status, not a crash. */
+	set[1] = 13;
+	rtas_buf(spapr_rtas_token(RTAS_SET_TIME_OF_DAY), 7, 1, set);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq((int32_t)rtas_ret(7, 0), RTAS_OUT_PARAM_ERROR);
+	rtas_buf(spapr_rtas_token(RTAS_GET_TIME_OF_DAY), 0, 3, NULL);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq((int32_t)rtas_ret(0, 0), RTAS_OUT_PARAM_ERROR);
+}
+END_TEST
+
+START_TEST(test_rtas_cpus)
+{
+	uint32_t a[3] = { 1 };
+
+	rtas_buf(spapr_rtas_token(RTAS_QUERY_CPU_STOPPED_STATE), 1, 2, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(1, 0), 0);
+	ck_assert_uint_eq(rtas_ret(1, 1), 0); /* stopped */
+
+	a[0] = 1;
+	a[1] = 0x60;
+	a[2] = 0x1234;
+	rtas_buf(spapr_rtas_token(RTAS_START_CPU), 3, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(3, 0), 0);
+	ck_assert_int_eq(fake.start_calls, 1);
+	ck_assert_uint_eq(fake.start_index, 1);
+	ck_assert_uint_eq(fake.start_pc, 0x60);
+	ck_assert_uint_eq(fake.start_r3, 0x1234);
+
+	a[0] = 1;
+	rtas_buf(spapr_rtas_token(RTAS_QUERY_CPU_STOPPED_STATE), 1, 2, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(1, 1), 2); /* running */
+	/* Starting a running CPU, or one that does not exist, fails cleanly. */
+	a[0] = 1;
+	rtas_buf(spapr_rtas_token(RTAS_START_CPU), 3, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq((int32_t)rtas_ret(3, 0), RTAS_OUT_PARAM_ERROR);
+	a[0] = 99;
+	rtas_buf(spapr_rtas_token(RTAS_QUERY_CPU_STOPPED_STATE), 1, 2, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq((int32_t)rtas_ret(1, 0), RTAS_OUT_PARAM_ERROR);
+
+	rtas_buf(spapr_rtas_token(RTAS_STOP_SELF), 0, 1, NULL);
+	ck_assert_int_eq(spapr_rtas_call(1, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq(fake.stop_self_calls, 1);
+	ck_assert_int_eq(fake.cpu_states[1], 0);
+}
+END_TEST
+
+START_TEST(test_rtas_misc_and_bad_buffers)
+{
+	uint32_t a[4] = { 0 };
+	struct reset_stats st;
+	int status = -1;
+
+	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 4, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(4, 0), RTAS_OUT_NO_ERRORS_FOUND);
+	rtas_buf(spapr_rtas_token(RTAS_GET_SYSTEM_PARAMETER), 3, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq((int32_t)rtas_ret(3, 0), RTAS_OUT_NOT_SUPPORTED);
+	a[0] = 'x';
+	rtas_buf(spapr_rtas_token(RTAS_DISPLAY_CHARACTER), 1, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(1, 0), 0);
+	/* Interrupt calls are the kernel's; here they are unsupported, and unknown tokens too. */
+	rtas_buf(spapr_rtas_token(RTAS_INT_ON), 1, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq((int32_t)rtas_ret(1, 0), RTAS_OUT_NOT_SUPPORTED);
+	rtas_buf(0x12, 0, 1, NULL);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_int_eq((int32_t)rtas_ret(0, 0), RTAS_OUT_NOT_SUPPORTED);
+
+	/* nargs + nret beyond the 16 words, or a buffer outside RAM: H_PARAMETER. */
+	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 17, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_PARAMETER);
+	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 10, 7, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_PARAMETER);
+	ck_assert_int_eq(spapr_rtas_call(0, RAM_SIZE - 4), H_PARAMETER);
+	ck_assert_int_eq(spapr_rtas_call(0, ~0ULL - 2), H_PARAMETER);
+	/* nret 0: nothing written back. */
+	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 0, 0, NULL);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(be32_at(RTAS_BUF + 12), 0xeeeeeeee);
+
+	/* system-reboot requests a reset and returns success at once. */
+	reset_stats_peek(&st);
+	rtas_buf(spapr_rtas_token(RTAS_SYSTEM_REBOOT), 0, 1, NULL);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(0, 0), 0);
+	bql_lock();
+	ck_assert(!main_loop_handle_requests(&status));
+	bql_unlock();
+	{
+		struct reset_stats st2;
+
+		reset_stats_peek(&st2);
+		ck_assert_uint_eq(st2.resets, st.resets + 1);
+	}
+	/* power-off requests a shutdown: the process exits with status 0. */
+	a[0] = a[1] = 0xffffffff;
+	rtas_buf(spapr_rtas_token(RTAS_POWER_OFF), 2, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(2, 0), 0);
+	bql_lock();
+	ck_assert(main_loop_handle_requests(&status));
+	bql_unlock();
+	ck_assert_int_eq(status, 0);
+}
+END_TEST
+
+/* Hypercalls */
+
+START_TEST(test_hcall_term)
+{
+	struct spapr_hcall h;
+	uint64_t hi = 0x48656c6c6f2c2077ULL; /* "Hello, w" */
+
+	ck_assert_int_eq(hcall(H_PUT_TERM_CHAR, SPAPR_VTY_REG, 8, hi, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(hcall(H_PUT_TERM_CHAR, SPAPR_VTY_REG, 17, hi, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(hcall(H_PUT_TERM_CHAR, 0x12345, 1, hi, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(hcall(H_GET_TERM_CHAR, SPAPR_VTY_REG, 0, 0, 0, &h), H_SUCCESS);
+	ck_assert_uint_eq(h.args[0], 0); /* nothing typed: length 0 in r4 */
+	ck_assert_int_eq(hcall(H_GET_TERM_CHAR, 7, 0, 0, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(hcall(H_VIO_SIGNAL, SPAPR_VTY_REG, 0, 0, 0, NULL), H_SUCCESS);
+}
+END_TEST
+
+START_TEST(test_hcall_set_mode)
+{
+	ck_assert_int_eq(hcall(H_SET_MODE, 1, H_SET_MODE_RESOURCE_LE, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.ile, 1);
+	ck_assert_int_eq(hcall(H_SET_MODE, 0, H_SET_MODE_RESOURCE_LE, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.ile, 0);
+	ck_assert_int_eq(hcall(H_SET_MODE, 2, H_SET_MODE_RESOURCE_LE, 0, 0, NULL),
+			 H_UNSUPPORTED_FLAG);
+	ck_assert_int_eq(hcall(H_SET_MODE, 1, H_SET_MODE_RESOURCE_LE, 1, 0, NULL), H_P3);
+	ck_assert_int_eq(hcall(H_SET_MODE, 1, H_SET_MODE_RESOURCE_LE, 0, 1, NULL), H_P4);
+	ck_assert_int_eq(hcall(H_SET_MODE, 0, H_SET_MODE_RESOURCE_ADDR_TRANS_MODE, 0, 0, NULL),
+			 H_SUCCESS);
+	ck_assert_int_eq(hcall(H_SET_MODE, 3, H_SET_MODE_RESOURCE_ADDR_TRANS_MODE, 0, 0, NULL),
+			 H_UNSUPPORTED_FLAG);
+	ck_assert_int_eq(hcall(H_SET_MODE, 0, 99, 0, 0, NULL), H_P2);
+}
+END_TEST
+
+START_TEST(test_hcall_proc_tbl)
+{
+	uint64_t flags = PROC_TBL_REGISTER | PROC_TBL_RADIX | PROC_TBL_GTSE;
+
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, flags, 0x1230000, 0, 12, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.mmu_calls, 1);
+	ck_assert(fake.radix && fake.gtse);
+	ck_assert_uint_eq(fake.patb, PATB_GR | 0x1230000 | 12);
+	/* Misaligned table, a page size, an oversized table, unknown flags: refused. */
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, flags, 0x1230800, 0, 12, NULL), H_P2);
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, flags, 0x1230000, 1, 12, NULL), H_P3);
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, flags, 0x1230000, 0, 25, NULL), H_P4);
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, 0x100, 0, 0, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(fake.mmu_calls, 1);
+	/* Deregistration goes back to an empty radix table. */
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, 0, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_uint_eq(fake.patb, PATB_GR);
+}
+END_TEST
+
+START_TEST(test_hcall_ci_and_unknown)
+{
+	struct spapr_hcall h;
+	static const uint8_t bytes[8] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
+
+	memcpy(ram_host + 0x9000, bytes, 8);
+	ck_assert_int_eq(hcall(H_LOGICAL_CI_LOAD, 4, 0x9000, 0, 0, &h), H_SUCCESS);
+	ck_assert_uint_eq(h.args[0], 0x11223344); /* big-endian */
+	ck_assert_int_eq(hcall(H_LOGICAL_CI_LOAD, 8, 0x9000, 0, 0, &h), H_SUCCESS);
+	ck_assert_uint_eq(h.args[0], 0x1122334455667788ULL);
+	ck_assert_int_eq(hcall(H_LOGICAL_CI_STORE, 2, 0x9000, 0xabcd, 0, NULL), H_SUCCESS);
+	ck_assert_uint_eq(ram_host[0x9000], 0xab);
+	ck_assert_uint_eq(ram_host[0x9001], 0xcd);
+	ck_assert_int_eq(hcall(H_LOGICAL_CI_LOAD, 3, 0x9000, 0, 0, NULL), H_PARAMETER);
+	/* Outside RAM and unclaimed: all ones, as any unclaimed MMIO read. */
+	ck_assert_int_eq(hcall(H_LOGICAL_CI_LOAD, 4, 0xf0000000ULL, 0, 0, &h), H_SUCCESS);
+	ck_assert_uint_eq(h.args[0], 0xffffffff);
+	ck_assert_int_eq(hcall(0x7777, 0, 0, 0, 0, NULL), H_FUNCTION);
+	ck_assert_int_eq(hcall(H_CEDE, 0, 0, 0, 0, NULL), H_SUCCESS);
+	/* H_RTAS passes the buffer through. */
+	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 4, 1, (uint32_t[4]){ 0 });
+	ck_assert_int_eq(hcall(H_RTAS, RTAS_BUF, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_uint_eq(rtas_ret(4, 0), RTAS_OUT_NO_ERRORS_FOUND);
+}
+END_TEST
+
+START_TEST(test_blobs_encoding)
+{
+	/* sc 1 in both, and the hold loop calls KEEL_H_HOLD then branches back to itself. */
+	ck_assert_uint_eq(spapr_rtas_blob[3], 0x44000022);
+	ck_assert_uint_eq(spapr_rtas_blob[2] & 0xffff, H_RTAS);
+	ck_assert_uint_eq(spapr_hold_loop[1] & 0xffff, KEEL_H_HOLD);
+	ck_assert_uint_eq(spapr_hold_loop[2], 0x44000022);
+	ck_assert_uint_eq(spapr_hold_loop[3], 0x4bfffff8); /* b .-8 */
+}
+END_TEST
+
+/* Loader */
+
+/* A minimal ELF64 LE executable with one PT_LOAD at paddr 0, vaddr 0xc000... */
+static GBytes *make_elf(uint16_t machine, uint64_t entry, uint64_t filesz, uint64_t memsz)
+{
+	size_t size = 0x1000 + filesz;
+	uint8_t *b = g_malloc0(size);
+
+	memcpy(b, "\177ELF", 4);
+	b[4] = 2; /* 64-bit */
+	b[5] = 1; /* LE */
+	b[6] = 1;
+	b[16] = 2; /* ET_EXEC */
+	b[18] = machine;
+	b[20] = 1;
+	memcpy(b + 24, &entry, 8);
+	*(uint64_t *)(b + 32) = 64; /* phoff */
+	b[52] = 64;
+	b[54] = 56;
+	b[56] = 1;
+	*(uint32_t *)(b + 64) = 1;			/* PT_LOAD */
+	*(uint64_t *)(b + 64 + 8) = 0x1000;		/* offset */
+	*(uint64_t *)(b + 64 + 16) = 0xc000000000000000ULL; /* vaddr */
+	*(uint64_t *)(b + 64 + 24) = 0;			/* paddr */
+	*(uint64_t *)(b + 64 + 32) = filesz;
+	*(uint64_t *)(b + 64 + 40) = memsz;
+	for (size_t i = 0; i < filesz; i++)
+		b[0x1000 + i] = i;
+	return g_bytes_new_take(b, size);
+}
+
+START_TEST(test_loader_elf)
+{
+	g_autoptr(GBytes) k = make_elf(EM_PPC64, 0xc000000000000100ULL, 0x3000, 0x25000);
+	g_autoptr(GBytes) initrd = g_bytes_new_static("initrd-bytes", 12);
+	struct boot_plan *p = boot_plan_new();
+	struct ppc_kernel_layout l;
+	GError *err = NULL;
+	const uint8_t *peek;
+
+	ck_assert_int_eq(ppc_plan_kernel(p, k, initrd, 0x1000000, &l, &err), 0);
+	ck_assert_uint_eq(l.entry, 0x100); /* translated to physical */
+	ck_assert_uint_eq(l.kernel_end, 0x25000);
+	ck_assert_uint_eq(l.initrd_start, 0x30000); /* 64 KiB aligned above bss */
+	ck_assert_uint_eq(l.initrd_end, 0x30000 + 12);
+	peek = boot_plan_peek(p, 0x10, 4);
+	ck_assert_ptr_nonnull(peek);
+	ck_assert_uint_eq(peek[0], 0x10);
+	ck_assert_ptr_nonnull(boot_plan_find(p, 0x24fff)); /* bss is zero-filled */
+	boot_plan_free(p);
+
+	/* Too big for the space below the FDT. */
+	p = boot_plan_new();
+	ck_assert_int_lt(ppc_plan_kernel(p, k, NULL, 0x20000, &l, &err), 0);
+	ck_assert_ptr_nonnull(err);
+	g_clear_error(&err);
+	boot_plan_free(p);
+	p = boot_plan_new();
+	ck_assert_int_lt(ppc_plan_kernel(p, k, initrd, 0x30004, &l, &err), 0);
+	ck_assert(strstr(err->message, "initrd"));
+	g_clear_error(&err);
+	boot_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_loader_raw_and_bad)
+{
+	g_autoptr(GBytes) x86 = make_elf(62, 0x100000, 0x100, 0x100);
+	g_autoptr(GBytes) raw = g_bytes_new_static("\x48\x00\x00\x00rawkernel", 13);
+	g_autoptr(GBytes) empty = g_bytes_new_static("", 0);
+	g_autoptr(GBytes) trunc = g_bytes_new_static("\177ELF\002\001", 6);
+	struct boot_plan *p = boot_plan_new();
+	struct ppc_kernel_layout l;
+	GError *err = NULL;
+
+	ck_assert_int_lt(ppc_plan_kernel(p, x86, NULL, 1 << 24, &l, &err), 0);
+	ck_assert(strstr(err->message, "PowerPC"));
+	g_clear_error(&err);
+	ck_assert_int_lt(ppc_plan_kernel(p, empty, NULL, 1 << 24, &l, &err), 0);
+	g_clear_error(&err);
+	ck_assert_int_lt(ppc_plan_kernel(p, trunc, NULL, 1 << 24, &l, &err), 0);
+	g_clear_error(&err);
+	boot_plan_free(p);
+
+	p = boot_plan_new();
+	ck_assert_int_eq(ppc_plan_kernel(p, raw, NULL, 1 << 24, &l, &err), 0);
+	ck_assert_uint_eq(l.entry, 0);
+	ck_assert_uint_eq(l.kernel_end, 13);
+	ck_assert_uint_eq(l.initrd_start, l.initrd_end);
+	boot_plan_free(p);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("spapr");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_fdt_contents);
+	tcase_add_test(tc, test_fdt_variants_and_errors);
+	tcase_add_test(tc, test_fdt_dtc_roundtrip);
+	tcase_add_test(tc, test_rtas_time);
+	tcase_add_test(tc, test_rtas_cpus);
+	tcase_add_test(tc, test_rtas_misc_and_bad_buffers);
+	tcase_add_test(tc, test_hcall_term);
+	tcase_add_test(tc, test_hcall_set_mode);
+	tcase_add_test(tc, test_hcall_proc_tbl);
+	tcase_add_test(tc, test_hcall_ci_and_unknown);
+	tcase_add_test(tc, test_blobs_encoding);
+	tcase_add_test(tc, test_loader_elf);
+	tcase_add_test(tc, test_loader_raw_and_bad);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	/* One process: the RAM map and the VTY are set up once. */
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
