@@ -91,8 +91,12 @@ static const struct chr_frontend mon_frontend = {
 
 static int monitor_attach(struct chardev *chr, GError **err)
 {
-	struct monitor *m = g_new0(struct monitor, 1);
+	struct monitor *m;
 
+	/* The first monitor loads json-glib; a VM without one never does. */
+	if (!json_glib_load(err))
+		return -1;
+	m = g_new0(struct monitor, 1);
 	m->chr = chr;
 	m->qmp = qmp_session_new(mon_output, m);
 	qmp_session_set_drained_cb(m->qmp, mon_drained);
@@ -155,12 +159,15 @@ int monitor_add_mon(struct kopts *opts, GError **err)
 
 static void emit_now(const char *name, const char *data_json, gint64 when)
 {
-	g_autoptr(JsonParser) parser = NULL;
+	JsonParser *parser = NULL;
 	JsonNode *data = NULL;
 	char *line;
 	size_t len;
 
 	qmp_register_event(name);
+	/* Without a monitor json-glib is not loaded, and nobody would read the line. */
+	if (!monitors || !monitors->len)
+		return;
 	if (data_json) {
 		g_autoptr(GError) err = NULL;
 
@@ -172,12 +179,14 @@ static void emit_now(const char *name, const char *data_json, gint64 when)
 			warn_report("event %s: data is not a JSON object: %s", name, data_json);
 	}
 	line = qmp_format_event(name, data, when, &len);
-	for (guint i = 0; monitors && i < monitors->len; i++) {
+	for (guint i = 0; i < monitors->len; i++) {
 		struct monitor *m = monitors->pdata[i];
 
 		qmp_session_send_event(m->qmp, line, len);
 	}
 	g_free(line);
+	if (parser)
+		g_object_unref(parser);
 }
 
 static void flush_queued_events(void)

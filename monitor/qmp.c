@@ -588,24 +588,12 @@ static void parse_error(struct qmp_session *s, const char *why)
 	g_free(desc);
 }
 
-static void handle_text(struct qmp_session *s, const char *text, size_t len)
+static void parse_and_handle(struct qmp_session *s, JsonParser *parser, const char *text,
+			     size_t len)
 {
-	const char *bad = check_text(text, len);
-	g_autoptr(GString) wide = NULL;
-	g_autoptr(JsonParser) parser = NULL;
 	g_autoptr(GError) err = NULL;
 	JsonNode *root;
 
-	if (bad) {
-		parse_error(s, bad);
-		return;
-	}
-	wide = widen_big_integers(text, len);
-	if (wide) {
-		text = wide->str;
-		len = wide->len;
-	}
-	parser = json_parser_new_immutable();
 	if (!json_parser_load_from_data(parser, text, len, &err)) {
 		const char *msg = err->message;
 
@@ -625,6 +613,27 @@ static void handle_text(struct qmp_session *s, const char *text, size_t len)
 		return;
 	}
 	handle_object(s, json_node_get_object(root));
+}
+
+static void handle_text(struct qmp_session *s, const char *text, size_t len)
+{
+	const char *bad = check_text(text, len);
+	g_autoptr(GString) wide = NULL;
+	JsonParser *parser;
+
+	if (bad) {
+		parse_error(s, bad);
+		return;
+	}
+	wide = widen_big_integers(text, len);
+	if (wide) {
+		text = wide->str;
+		len = wide->len;
+	}
+	/* Not g_autoptr: its cleanup would call g_object_unref directly (json-glib-dl.h). */
+	parser = json_parser_new_immutable();
+	parse_and_handle(s, parser, text, len);
+	g_object_unref(parser);
 }
 
 static void process_queue(struct qmp_session *s)

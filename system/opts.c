@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
+#include "monitor/json-glib-dl.h"
 #include "system/error.h"
 #include "system/opts.h"
 
@@ -274,28 +273,13 @@ static char *double_str(double d)
  * doubles are printed, booleans become on/off. Nested values and null have no
  * key=value form and are refused.
  */
-struct kopts *kopts_parse_json(const char *json, GError **err)
+static struct kopts *kopts_from_json_object(JsonObject *obj, GError **err)
 {
-	g_autoptr(JsonParser) parser = json_parser_new_immutable();
-	g_autoptr(GError) jerr = NULL;
-	JsonNode *root;
-	JsonObject *obj;
+	struct kopts *o = kopts_new();
 	JsonObjectIter it;
 	const char *key;
 	JsonNode *node;
-	struct kopts *o;
 
-	if (!json_parser_load_from_data(parser, json, -1, &jerr)) {
-		error_setg(err, "invalid JSON: %s", jerr->message);
-		return NULL;
-	}
-	root = json_parser_get_root(parser); /* NULL for empty input */
-	if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
-		error_setg(err, "JSON value must be an object");
-		return NULL;
-	}
-	obj = json_node_get_object(root);
-	o = kopts_new();
 	json_object_iter_init(&it, obj);
 	while (json_object_iter_next(&it, &key, &node)) {
 		g_autofree char *val = NULL;
@@ -320,6 +304,36 @@ struct kopts *kopts_parse_json(const char *json, GError **err)
 		}
 		kopts_set(o, key, val);
 	}
+	return o;
+}
+
+/*
+ * Members become keys in their order; strings stay as they are, integers and
+ * doubles are printed, booleans become on/off. Nested values and null have no
+ * key=value form and are refused.
+ */
+struct kopts *kopts_parse_json(const char *json, GError **err)
+{
+	g_autoptr(GError) jerr = NULL;
+	JsonParser *parser;
+	JsonNode *root;
+	struct kopts *o = NULL;
+
+	if (!json_glib_load(err))
+		return NULL;
+	parser = json_parser_new_immutable();
+	if (!json_parser_load_from_data(parser, json, -1, &jerr)) {
+		error_setg(err, "invalid JSON: %s", jerr->message);
+		goto out;
+	}
+	root = json_parser_get_root(parser); /* NULL for empty input */
+	if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+		error_setg(err, "JSON value must be an object");
+		goto out;
+	}
+	o = kopts_from_json_object(json_node_get_object(root), err);
+out:
+	g_object_unref(parser);
 	return o;
 }
 

@@ -3,7 +3,7 @@
 #define KEEL_MONITOR_QMP_H
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
+#include "monitor/json-glib-dl.h" /* json-glib, loaded on demand */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -51,6 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!init) {
 		/* The main loop's state: handlers expect the bql held. */
 		bql_lock();
+		/* A monitor would have loaded json-glib (json-glib-dl.h). */
+		if (!json_glib_load(NULL))
+			abort();
 		init = true;
 	}
 	if (!size)

@@ -4,6 +4,7 @@
  * output lines are captured and every one must be a JSON object.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "monitor/json-stream.h"
@@ -559,9 +560,16 @@ static Suite *qmp_suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(qmp_suite());
+	SRunner *r;
+	GError *err = NULL;
 	int failed;
 
+	/* Sessions are driven directly here: load what a monitor would have loaded. */
+	if (!json_glib_load(&err)) {
+		fprintf(stderr, "%s\n", err->message);
+		return 1;
+	}
+	r = srunner_create(qmp_suite());
 	srunner_run_all(r, CK_NORMAL);
 	failed = srunner_ntests_failed(r);
 	srunner_free(r);
