@@ -118,11 +118,15 @@ static void rtas_buf(uint32_t token, uint32_t nargs, uint32_t nret, const uint32
 {
 	uint32_t w[3 + 16] = { GUINT32_TO_BE(token), GUINT32_TO_BE(nargs), GUINT32_TO_BE(nret) };
 
-	for (unsigned i = 0; i < nargs; i++)
+	unsigned n = MIN(nargs, 16u);
+
+	for (unsigned i = 0; i < n; i++)
 		w[3 + i] = GUINT32_TO_BE(args[i]);
 	memset(ram_host + RTAS_BUF, 0xee, sizeof(w));
-	memcpy(ram_host + RTAS_BUF, w, (3 + nargs) * 4);
+	memcpy(ram_host + RTAS_BUF, w, (3 + n) * 4);
 }
+
+static const uint32_t zeros16[16];
 
 static uint32_t rtas_ret(uint32_t nargs, unsigned i)
 {
@@ -183,12 +187,14 @@ static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
 static uint64_t prop_u64(const void *fdt, const char *path, const char *name)
 {
 	int off = fdt_path_offset(fdt, path), len;
-	const fdt64_t *p;
+	const void *p;
+	fdt64_t v;
 
 	ck_assert_msg(off >= 0, "%s missing", path);
 	p = fdt_getprop(fdt, off, name, &len);
 	ck_assert_msg(p && len == 8, "%s/%s missing or not 64-bit", path, name);
-	return fdt64_to_cpu(*p);
+	memcpy(&v, p, sizeof(v)); /* cells are only 4-byte aligned */
+	return fdt64_to_cpu(v);
 }
 
 static const char *prop_str(const void *fdt, const char *path, const char *name)
@@ -456,9 +462,9 @@ START_TEST(test_rtas_misc_and_bad_buffers)
 	ck_assert_int_eq((int32_t)rtas_ret(0, 0), RTAS_OUT_NOT_SUPPORTED);
 
 	/* nargs + nret beyond the 16 words, or a buffer outside RAM: H_PARAMETER. */
-	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 17, 1, a);
+	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 17, 1, zeros16);
 	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_PARAMETER);
-	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 10, 7, a);
+	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 10, 7, zeros16);
 	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_PARAMETER);
 	ck_assert_int_eq(spapr_rtas_call(0, RAM_SIZE - 4), H_PARAMETER);
 	ck_assert_int_eq(spapr_rtas_call(0, ~0ULL - 2), H_PARAMETER);
