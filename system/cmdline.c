@@ -19,6 +19,7 @@
 #include "chardev/char.h"
 #include "hw/core/device.h"
 #include "monitor/monitor.h"
+#include "net/net.h"
 #include "system/cmdline.h"
 #include "system/error.h"
 #include "system/log.h"
@@ -126,6 +127,8 @@ static const char usage_text[] =
 	"  -drive file=IMG[,format=raw][,if=virtio|none][,id=ID][,readonly=on]\n"
 	"         [,cache=writeback|none|writethrough|directsync|unsafe][,aio=threads]\n"
 	"                             a raw disk image (if=virtio adds a virtio-blk-device)\n"
+	"  -netdev user|tap,id=ID[,...] | -netdev JSON   host network backend (-netdev help)\n"
+	"  -nic user|tap|none[,model=virtio-net-device][,mac=M][,...]  a NIC and its backend\n"
 	"  -global DRIVER.PROP=VALUE  default property for -device DRIVER\n"
 	"  -serial stdio|null|none|pty|file:PATH|chardev:ID|mon:stdio|unix:..|tcp:..\n"
 	"  -chardev stdio|null|pty|file|socket,id=ID[,...]\n"
@@ -951,8 +954,12 @@ out:
 
 static int opt_netdev(struct ctx *x, const char *arg, GError **err)
 {
-	error_setg(err, "networking is not supported by Keel");
-	return -1;
+	return netdev_add(arg, err);
+}
+
+static int opt_nic(struct ctx *x, const char *arg, GError **err)
+{
+	return nic_add(x->cfg, arg, err);
 }
 
 static int opt_audiodev(struct ctx *x, const char *arg, GError **err)
@@ -1124,7 +1131,7 @@ static const struct option options[] = {
 	{ "vga", true, opt_only_none },
 	{ "parallel", true, opt_only_none },
 	{ "net", true, opt_only_none },
-	{ "nic", true, opt_only_none },
+	{ "nic", true, opt_nic },
 	{ "nodefaults", false, opt_nodefaults },
 	{ "no-user-config", false, opt_ignore_flag },
 	{ "no-hpet", false, opt_ignore_flag },
@@ -1363,6 +1370,7 @@ static void apply_globals(struct machine_config *cfg)
 static void config_init(struct machine_config *cfg)
 {
 	cmdline_config_free(cfg);
+	netdev_reset_all();
 	cfg->ram_size = 128ULL << 20;
 	cfg->smp_cpus = cfg->max_cpus = 1;
 	cfg->sockets = cfg->dies = cfg->cores = cfg->threads = 1;

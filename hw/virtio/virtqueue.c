@@ -268,7 +268,8 @@ void *virtqueue_pop(struct virtqueue *vq, size_t elem_size)
 	return e;
 }
 
-void virtqueue_push(struct virtqueue *vq, const struct vq_elem *elem, uint32_t len)
+void virtqueue_fill(struct virtqueue *vq, const struct vq_elem *elem, uint32_t len,
+		    unsigned idx)
 {
 	struct rings r;
 	uint8_t *slot;
@@ -278,13 +279,33 @@ void virtqueue_push(struct virtqueue *vq, const struct vq_elem *elem, uint32_t l
 	/* A broken device's rings are not trusted; the driver must reset it anyway. */
 	if (!vq->ready || vq->vdev->broken || !map_rings(vq, &r))
 		return;
-	slot = r.used + USED_RING + 8 * (vq->used_idx % vq->num);
+	slot = r.used + USED_RING + 8 * ((uint16_t)(vq->used_idx + idx) % vq->num);
 	__atomic_store_n((uint32_t *)slot, htole32(elem->head), __ATOMIC_RELAXED);
 	__atomic_store_n((uint32_t *)(slot + 4), htole32(len), __ATOMIC_RELAXED);
-	vq->used_idx++;
-	/* The entry must be visible before the index that publishes it. */
+}
+
+void virtqueue_flush(struct virtqueue *vq, unsigned count)
+{
+	struct rings r;
+
+	if (!vq->ready || vq->vdev->broken || !map_rings(vq, &r))
+		return;
+	vq->used_idx += count;
+	/* The entries must be visible before the index that publishes them. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	store16(r.used + USED_IDX, vq->used_idx);
+}
+
+void virtqueue_push(struct virtqueue *vq, const struct vq_elem *elem, uint32_t len)
+{
+	virtqueue_fill(vq, elem, len, 0);
+	virtqueue_flush(vq, 1);
+}
+
+void virtqueue_unpop(struct virtqueue *vq, unsigned n)
+{
+	vq->last_avail -= n;
+	vq->inflight -= MIN(n, vq->inflight);
 }
 
 /* vring_need_event() of the spec: did new_idx pass event since old? */

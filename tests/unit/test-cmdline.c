@@ -401,8 +401,8 @@ START_TEST(harmless_and_refused)
 	ck_assert_int_eq(parse("-display", "gtk", NULL), -1);
 	ck_error("-display gtk:");
 	ck_assert_int_eq(parse("-vga", "std", NULL), -1);
-	ck_assert_int_eq(parse("-netdev", "user,id=n0", NULL), -1);
-	ck_error("networking");
+	ck_assert_int_eq(parse("-netdev", "socket,id=n0", NULL), -1);
+	ck_error("-netdev: network backend 'socket' is not supported");
 	ck_assert_int_eq(parse("-audiodev", "pa,id=a", NULL), -1);
 	ck_assert_int_eq(parse("-sandbox", "on,obsolete=deny", NULL), -1);
 	ck_error("seccomp");

@@ -87,6 +87,18 @@ bool virtqueue_enable(struct virtqueue *vq);
 void *virtqueue_pop(struct virtqueue *vq, size_t elem_size);
 /* Return a chain to the driver with len bytes written. */
 void virtqueue_push(struct virtqueue *vq, const struct vq_elem *elem, uint32_t len);
+/*
+ * Several chains completed at once (virtio-net's mergeable buffers): fill
+ * used entries idx = 0, 1, ... then publish them together with flush(count).
+ */
+void virtqueue_fill(struct virtqueue *vq, const struct vq_elem *elem, uint32_t len,
+		    unsigned idx);
+void virtqueue_flush(struct virtqueue *vq, unsigned count);
+/*
+ * Give back the last n chains popped and not pushed, as if never taken
+ * (a device that found too few buffers for a frame).
+ */
+void virtqueue_unpop(struct virtqueue *vq, unsigned n);
 /* Interrupt the driver if it asked for it (flags or used_event). */
 void virtqueue_notify(struct virtqueue *vq);
 
