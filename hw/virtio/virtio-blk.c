@@ -272,12 +272,14 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 	g_autofree char *name = NULL;
 	struct virtio_blk *b;
 	struct blk_backend *blk;
+	bool ioeventfd;
 
 	drive = kopts_get(props, "drive");
 	id = kopts_get(props, "id");
 	s = kopts_get(props, "serial");
 	kopts_get(props, "bootindex"); /* libvirt passes it; firmware boot order is not ours */
-	if (kopts_check_unused(props, "virtio-blk-device", err) < 0)
+	if (kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0 ||
+	    kopts_check_unused(props, "virtio-blk-device", err) < 0)
 		return -EINVAL;
 	if (!drive) {
 		error_setg(err, "virtio-blk-device: Property 'drive' is missing");
@@ -296,6 +298,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 		memcpy(b->serial, serial, MIN(strlen(serial), sizeof(b->serial)));
 	name = g_strdup_printf("virtio-blk '%s'", id ?: drive);
 	virtio_device_init(&b->vdev, &blk_ops, name, 1, BLK_QUEUE_SIZE);
+	b->vdev.ioeventfd = ioeventfd;
 	if (!virtio_mmio_create(&b->vdev, err)) {
 		virtio_device_cleanup(&b->vdev);
 		blk_close(blk);
@@ -311,7 +314,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 
 static const struct device_type virtio_blk_type = {
 	.name = "virtio-blk-device",
-	.desc = "virtio block device on virtio-mmio (drive=, serial=)",
+	.desc = "virtio block device on virtio-mmio (drive=, serial=, ioeventfd=on|off)",
 	.bus = "virtio",
 	.user_creatable = true,
 	.create = virtio_blk_create,

@@ -5,7 +5,14 @@
  * interrupt status. Device and queue state live in the virtio core.
  */
 #include <errno.h>
+#include <linux/kvm.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include <glib-unix.h>
+
+#include "accel/kvm.h"
 #include "hw/core/irq.h"
 #include "hw/core/reset.h"
 #include "hw/virtio/virtio-mmio.h"
@@ -21,6 +28,8 @@ struct virtio_mmio {
 	uint32_t drv_features_sel;
 	uint32_t queue_sel;
 	bool level;
+	/* KVM_IOEVENTFD on QueueNotify, one per queue (-1: plain MMIO exits). */
+	int notify_fd[VIRTIO_MAX_QUEUES];
 };
 
 static unsigned mmio_slots_used;
@@ -51,6 +60,56 @@ static void mmio_update_irq(struct virtio_device *vdev)
 static const struct virtio_transport_ops mmio_transport = {
 	.update_irq = mmio_update_irq,
 };
+
+/*
+ * Notifications that KVM signalled on an eventfd but the main loop has not
+ * handled yet. Handling them before any other register access (and before
+ * a reset) keeps what the guest can observe the same as with synchronous
+ * QueueNotify exits: a notify always takes effect before the next access.
+ */
+static void flush_notifies(struct virtio_mmio *t)
+{
+	for (unsigned q = 0; q < t->vdev->num_queues; q++) {
+		uint64_t cnt;
+
+		if (t->notify_fd[q] >= 0 && read(t->notify_fd[q], &cnt, sizeof(cnt)) == sizeof(cnt))
+			virtio_queue_notify(t->vdev, q);
+	}
+}
+
+static gboolean notify_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+	flush_notifies(opaque);
+	return G_SOURCE_CONTINUE;
+}
+
+static void setup_ioeventfds(struct virtio_mmio *t)
+{
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		t->notify_fd[q] = -1;
+	if (!t->vdev->ioeventfd || kvm_vm_fd() < 0 || kvm_check_extension(KVM_CAP_IOEVENTFD) <= 0)
+		return;
+	for (unsigned q = 0; q < t->vdev->num_queues; q++) {
+		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		struct kvm_ioeventfd ev = {
+			.datamatch = q,
+			.addr = t->base + VIRTIO_MMIO_QUEUE_NOTIFY,
+			.len = 4,
+			.fd = fd,
+			.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+		};
+
+		if (fd < 0 || ioctl(kvm_vm_fd(), KVM_IOEVENTFD, &ev) < 0) {
+			warn_report("%s: no ioeventfd for queue %u (%s); notifications exit to "
+				    "userspace", t->vdev->name, q, g_strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		t->notify_fd[q] = fd;
+		g_unix_fd_add(fd, G_IO_IN, notify_ready, t);
+	}
+}
 
 static uint64_t queue_reg_read(struct virtio_mmio *t, uint64_t offset)
 {
@@ -86,6 +145,7 @@ uint64_t virtio_mmio_read(void *opaque, uint64_t offset, unsigned size)
 	struct virtio_mmio *t = opaque;
 	struct virtio_device *vdev = t->vdev;
 
+	flush_notifies(t);
 	if (offset >= VIRTIO_MMIO_CONFIG)
 		return virtio_config_read(vdev, offset - VIRTIO_MMIO_CONFIG, size);
 	if (size != 4 || (offset & 3)) {
@@ -173,6 +233,7 @@ void virtio_mmio_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
 	struct virtio_device *vdev = t->vdev;
 	uint32_t v = value;
 
+	flush_notifies(t);
 	if (offset >= VIRTIO_MMIO_CONFIG) {
 		virtio_config_write(vdev, offset - VIRTIO_MMIO_CONFIG, value, size);
 		return;
@@ -225,6 +286,7 @@ static void mmio_reset(void *opaque)
 {
 	struct virtio_mmio *t = opaque;
 
+	flush_notifies(t);
 	t->dev_features_sel = t->drv_features_sel = t->queue_sel = 0;
 	virtio_device_reset(t->vdev);
 	set_level(t, false);
@@ -252,6 +314,7 @@ struct virtio_mmio *virtio_mmio_create(struct virtio_device *vdev, GError **err)
 		return NULL;
 	}
 	mmio_slots_used++;
+	setup_ioeventfds(t);
 	vdev->transport = &mmio_transport;
 	vdev->transport_opaque = t;
 	reset_register(RESET_ORDER_DEVICE, mmio_reset, t, vdev->name);

@@ -78,6 +78,21 @@ def blk_none_and_device(env):
 
 
 @keeltest.test
+def blk_without_ioeventfd(env):
+    """QueueNotify as a plain MMIO exit (ioeventfd=off): same results."""
+    img = make_image(env)
+    dev = ['-device', 'virtio-blk-device,drive=d0,ioeventfd=off']
+    r = run_virtio(env, 'rw', 'file=%s,if=none,id=d0' % img, extra=dev)
+    r.expect_out('virtio: rw ok')
+    r = run_virtio(env, 'reset', 'file=%s,if=none,id=d0' % img, extra=dev)
+    r.expect_out('virtio: reset ok')
+    r = run_virtio(env, 'bad', 'file=%s,if=none,id=d0' % img,
+                   extra=dev + ['-device', 'virtio-rng-device,ioeventfd=off'])
+    r.expect_out('virtio: bad ok')
+    check_eq(len(broken_lines(r)), 1, 'log lines about the broken device')
+
+
+@keeltest.test
 def blk_readonly(env):
     img = make_image(env)
     before = open(img, 'rb').read()

@@ -83,6 +83,7 @@ struct virtio_device {
 	uint8_t isr;
 	uint32_t config_generation;
 	bool broken;
+	bool ioeventfd;	/* transport may use KVM ioeventfds for notifications (default) */
 	unsigned num_queues;
 	struct virtqueue vqs[VIRTIO_MAX_QUEUES];
 };
