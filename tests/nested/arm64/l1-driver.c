@@ -416,6 +416,15 @@ static bool its_probed(const char *name)
 	return true;
 }
 
+/* Both vCPUs came up: the secondary was started through PSCI CPU_ON. */
+static bool smp_up(const char *name, int want)
+{
+	const char *v = shell_value("NCPU", "echo \"NC\"\"PU=$(nproc)\"");
+
+	return (v && atoi(v) == want) ||
+	       fail(name, "the guest sees %s CPUs, not %d", v ? v : "no", want);
+}
+
 static bool its_state(const char *name, char *r, size_t size)
 {
 	if (!qmp("{\"execute\": \"x-keel-its-state\"}", r, size) || strncmp(r, "{\"return\"", 9))
@@ -443,6 +452,8 @@ static void run_main(void)
 	pass("boot", NULL);
 	if (its_probed("its-probe"))
 		pass("its-probe", "(guest log: ITS tables allocated)");
+	if (smp_up("smp", 2))
+		pass("smp", "(2 CPUs, the second started by PSCI)");
 	if (!its_state("its-cold-state", r, sizeof(r)))
 		goto out;
 	if (!json_true(r, "after-reset", "clean"))
@@ -458,7 +469,8 @@ static void run_main(void)
 		snprintf(name, sizeof(name), "reboot-%d", i);
 		t = now();
 		send_line("reboot -f");
-		if (!booted(name, t) || !its_probed(name) || !its_state(name, r, sizeof(r)))
+		if (!booted(name, t) || !its_probed(name) || !smp_up(name, 2) ||
+		    !its_state(name, r, sizeof(r)))
 			goto out;
 		if (json_int(r, NULL, "resets") != resets0 + i) {
 			fail(name, "expected %ld ITS resets, state says %ld", resets0 + i,
@@ -474,6 +486,13 @@ static void run_main(void)
 			fail(name, "GIC reset reported register errors: %s", r);
 			continue;
 		}
+		/* Every vCPU read back after the reset matched its cold template. */
+		if (!qmp("{\"execute\": \"x-keel-reset-stats\"}", r, sizeof(r)) ||
+		    json_int(r, NULL, "audits") < i || json_int(r, NULL, "audit-mismatches") != 0) {
+			fail(name, "reset audit: %s", r);
+			continue;
+		}
+		its_state(name, r, sizeof(r));
 		snprintf(detail, sizeof(detail), "(GITS_CTLR.Enabled=0, BASER valid clear, "
 			 "CWRITER=CREADR=0; method %s)",
 			 strstr(r, "\"reset-method\": \"attr\"") ? "attr" : "registers");
