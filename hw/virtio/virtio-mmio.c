@@ -292,6 +292,12 @@ static void mmio_reset(void *opaque)
 	set_level(t, false);
 }
 
+/* Machines without virtio-mmio placement (yet) have no slots. */
+__attribute__((weak)) int virtio_mmio_arch_place(unsigned index, uint64_t *base, unsigned *gsi)
+{
+	return -ENOSPC;
+}
+
 struct virtio_mmio *virtio_mmio_create(struct virtio_device *vdev, GError **err)
 {
 	struct virtio_mmio *t;
@@ -299,7 +305,7 @@ struct virtio_mmio *virtio_mmio_create(struct virtio_device *vdev, GError **err)
 	unsigned gsi;
 
 	if (virtio_mmio_arch_place(mmio_slots_used, &base, &gsi) < 0) {
-		error_setg(err, "%s: no free virtio-mmio slot (at most %u devices)", vdev->name,
+		error_setg(err, "%s: no free virtio-mmio slot (this machine has %u)", vdev->name,
 			   mmio_slots_used);
 		return NULL;
 	}
