@@ -290,6 +290,15 @@ static JsonNode *qmp_qom_list_properties(struct qmp_session *s, JsonObject *args
 
 /* ---- the object tree ---- */
 
+/* vCPUs that exist: none on a machine without CPUs ("none", the probe's). */
+static unsigned cpus_present(void)
+{
+	const char *name = machine_cfg.machine_type;
+	const struct machine_type *t = name ? machine_type_find(name) : machine_type_default();
+
+	return t && !t->max_cpus ? 0 : machine_cfg.smp_cpus;
+}
+
 /* Index of a CPU path "/machine/unattached/device[N]", or -1. */
 static int cpu_index(const char *path)
 {
@@ -300,7 +309,7 @@ static int cpu_index(const char *path)
 	if (!g_str_has_prefix(path, CPU_PATH_PREFIX) || !g_ascii_isdigit(*p))
 		return -1;
 	idx = strtoul(p, &end, 10);
-	if (strcmp(end, "]") || idx >= machine_cfg.smp_cpus)
+	if (strcmp(end, "]") || idx >= cpus_present())
 		return -1;
 	return (int)idx;
 }
@@ -362,7 +371,7 @@ static JsonNode *qmp_qom_list(struct qmp_session *s, JsonObject *args, GError **
 		add_child(b, "peripheral", "child<container>");
 		add_child(b, "unattached", "child<container>");
 	} else if (!strcmp(path, "/machine/unattached")) {
-		for (unsigned i = 0; i < machine_cfg.smp_cpus; i++) {
+		for (unsigned i = 0; i < cpus_present(); i++) {
 			g_autofree char *name = g_strdup_printf("device[%u]", i);
 			g_autofree char *type = cpu_type();
 			g_autofree char *child = g_strdup_printf("child<%s>", type);

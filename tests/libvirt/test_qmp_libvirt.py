@@ -82,6 +82,10 @@ def probe_types(env):
         check_eq(pc.get('alias'), 'pc', 'alias of pc-i440fx-7.2')
         check_eq(pc.get('default-ram-id'), 'pc.ram', 'default-ram-id')
         check_not_in('pc', machines, 'pc is an alias, not a machine of its own')
+        check_eq(q.command('qom-list', {'path': '/machine/unattached'}),
+                 [{'name': 'type', 'type': 'string'}], 'machine none has no CPUs')
+        expect_error(q, 'DeviceNotFound', None, 'qom-get',
+                     {'path': '/machine/unattached/device[0]', 'property': 'type'})
 
 
 @keeltest.test
