@@ -7,7 +7,8 @@
  * Frames come from the netdev in the main loop (bql held); a frame that
  * does not fit the buffers the guest has posted stays with the backend
  * until the guest adds buffers (rx queue notify -> netdev_rx_ready). Frames
- * are sent to the backend from the vCPU thread that notified the tx queue.
+ * go to the backend when the tx queue is notified (main loop with an
+ * ioeventfd, else the vCPU thread), bql held either way.
  * Nothing is ever kept in flight, so a reset has nothing to wait for.
  */
 #include <endian.h>
@@ -224,10 +225,11 @@ static int virtio_net_create(struct kopts *props, GError **err)
 	const char *mac = kopts_get(props, "mac");
 	g_autofree char *name = NULL;
 	struct virtio_net *n;
-	bool mrg;
+	bool mrg, ioeventfd;
 
 	kopts_get(props, "bootindex"); /* libvirt passes it; firmware boot order is not ours */
 	if (kopts_get_bool(props, "mrg_rxbuf", true, &mrg, err) < 0 ||
+	    kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0 ||
 	    kopts_check_unused(props, "virtio-net-device", err) < 0)
 		return -EINVAL;
 	if (!netdev) {
@@ -251,6 +253,7 @@ static int virtio_net_create(struct kopts *props, GError **err)
 	n->mrg_rxbuf = mrg;
 	name = g_strdup_printf("virtio-net '%s'", id ?: netdev);
 	virtio_device_init(&n->vdev, &net_ops, name, 2, NET_QUEUE_SIZE);
+	n->vdev.ioeventfd = ioeventfd;
 	n->nd = netdev_claim(netdev, id, &net_fe, n, err);
 	if (!n->nd)
 		goto bad;
@@ -269,7 +272,7 @@ bad:
 
 static const struct device_type virtio_net_type = {
 	.name = "virtio-net-device",
-	.desc = "virtio network card on virtio-mmio (netdev=ID, mac=M, mrg_rxbuf=on|off)",
+	.desc = "virtio network card on virtio-mmio (netdev=, mac=, mrg_rxbuf=on|off, ioeventfd=on|off)",
 	.bus = "virtio",
 	.user_creatable = true,
 	.create = virtio_net_create,

@@ -83,14 +83,15 @@ def user_udp_mergeable(env):
 
 @keeltest.test
 def user_udp_no_mergeable(env):
-    """mrg_rxbuf=off: the frame arrives in one 2 KiB buffer; -nic form, JSON netdev."""
+    """mrg_rxbuf=off: the frame arrives in one 2 KiB buffer; -nic form, JSON netdev,
+    notifications by MMIO exit (ioeventfd off)."""
     r = run_udp(env, 1000, ['-nic', 'user,model=virtio-net-device,mac=52:54:00:00:00:07'],
                 append='mrg=0 rxbuf=2048')
     check_eq(r.value('mac'), '52:54:00:00:00:07', 'MAC in config space')
     check_eq(int(r.value('num_buffers')), 1, 'buffers per frame')
     r = run_udp(env, 100, ['-netdev', '{"type": "user", "id": "hostnet0"}',
                            '-device', '{"driver": "virtio-net-device", "netdev": "hostnet0", '
-                           '"mrg_rxbuf": false}'],
+                           '"mrg_rxbuf": false, "ioeventfd": false}'],
                 append='mrg=0 rxbuf=2048')
     check_eq(r.value('mac'), '52:54:00:12:34:56', 'default MAC')
 
