@@ -176,6 +176,8 @@ struct blk_backend *drive_claim(const char *id, const char **serial, GError **er
 		return NULL;
 	if (kopts_get(o, "cache"))
 		parse_cache(kopts_get(o, "cache"), &bo.cache);
+	bo.discard = !g_strcmp0(kopts_get(o, "discard"), "unmap") ||
+		     !g_strcmp0(kopts_get(o, "discard"), "on");
 	b = blk_open(&bo, err);
 	if (!b)
 		return NULL;

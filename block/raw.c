@@ -32,6 +32,7 @@ struct blk_backend {
 	int fd_buffered;	/* O_DIRECT fallback for unaligned requests */
 	bool readonly;
 	bool is_blockdev;
+	bool discard;
 	enum blk_cache_mode cache;
 	uint64_t size;
 	GThreadPool *pool;
@@ -80,6 +81,7 @@ struct blk_backend *blk_open(const struct blk_open_opts *o, GError **err)
 	b->path = g_strdup(o->path);
 	b->readonly = o->readonly;
 	b->cache = o->cache;
+	b->discard = o->discard;
 	b->fd = b->fd_buffered = b->efd = -1;
 	if (o->cache == BLK_CACHE_WRITETHROUGH || o->cache == BLK_CACHE_DIRECTSYNC)
 		flags |= O_DSYNC;
@@ -250,6 +252,8 @@ static int write_zero_bufs(struct blk_backend *b, uint64_t off, uint64_t len)
 
 static int do_discard(struct blk_backend *b, struct blk_req *req)
 {
+	if (!b->discard)
+		return 0; /* discard=ignore: a hint we may drop */
 	if (b->is_blockdev) {
 		uint64_t range[2] = { req->offset, req->len };
 
@@ -272,7 +276,7 @@ static int do_write_zeroes(struct blk_backend *b, struct blk_req *req)
 			return 0;
 		return write_zero_bufs(b, req->offset, req->len);
 	}
-	if (req->may_unmap &&
+	if (req->may_unmap && b->discard &&
 	    !fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, req->offset, req->len))
 		return 0;
 	if (!fallocate(b->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, req->offset, req->len))

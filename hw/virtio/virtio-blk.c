@@ -21,6 +21,9 @@
 
 #define BLK_QUEUE_SIZE 256
 #define BLK_MAX_DISCARD_SECTORS (1u << 22)	/* 2 GiB per request */
+/* seg_max * size_max stays below the virtqueue's per-request limit (64 MiB). */
+#define BLK_SEG_MAX (BLK_QUEUE_SIZE - 2)
+#define BLK_SIZE_MAX (256u << 10)
 
 struct virtio_blk {
 	struct virtio_device vdev;
@@ -49,7 +52,8 @@ static uint64_t blk_features(struct virtio_device *vdev)
 {
 	struct virtio_blk *b = to_blk(vdev);
 	uint64_t f = 1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_RING_F_EVENT_IDX |
-		     1ULL << VIRTIO_BLK_F_SEG_MAX | 1ULL << VIRTIO_BLK_F_BLK_SIZE |
+		     1ULL << VIRTIO_BLK_F_SEG_MAX | 1ULL << VIRTIO_BLK_F_SIZE_MAX |
+		     1ULL << VIRTIO_BLK_F_BLK_SIZE |
 		     1ULL << VIRTIO_BLK_F_FLUSH | 1ULL << VIRTIO_BLK_F_CONFIG_WCE;
 
 	if (blk_readonly(b->blk))
@@ -64,7 +68,8 @@ static void blk_get_config(struct virtio_device *vdev, uint8_t *buf)
 	struct virtio_blk *b = to_blk(vdev);
 	struct virtio_blk_config c = {
 		.capacity = htole64(b->sectors),
-		.seg_max = htole32(BLK_QUEUE_SIZE - 2),
+		.size_max = htole32(BLK_SIZE_MAX),
+		.seg_max = htole32(BLK_SEG_MAX),
 		.blk_size = htole32(VIRTIO_BLK_SECTOR),
 		.writeback = b->wce,
 		.num_queues = htole16(1),

@@ -26,6 +26,7 @@ struct blk_open_opts {
 	const char *path;
 	bool readonly;
 	enum blk_cache_mode cache;
+	bool discard;		/* discard=unmap: punch holes (QEMU's default is ignore) */
 	unsigned threads;	/* pool size; 0 = default (4) */
 };
 

@@ -317,6 +317,9 @@ START_TEST(discard_and_zeroes)
 	seg.sector = htole64(64);
 	memcpy(ram + DATA, &seg, sizeof(seg));
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_DISCARD, 0, 16, false), VIRTIO_BLK_S_OK);
+	/* discard=ignore (QEMU's default): the data stays. */
+	read_image(64, buf, sizeof(buf));
+	ck_assert_uint_eq(buf[0], (uint8_t)(64 * 512 * 13 + 5));
 	/* Discard with the unmap flag is invalid; out of range is an I/O error. */
 	seg.flags = htole32(1);
 	memcpy(ram + DATA, &seg, sizeof(seg));
@@ -325,6 +328,22 @@ START_TEST(discard_and_zeroes)
 	seg.sector = htole64(IMG_SECTORS);
 	memcpy(ram + DATA, &seg, sizeof(seg));
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_WRITE_ZEROES, 0, 16, false), VIRTIO_BLK_S_IOERR);
+	teardown_image();
+}
+END_TEST
+
+START_TEST(discard_unmap)
+{
+	struct virtio_blk_discard_write_zeroes seg = { htole64(64), htole32(8), 0 };
+	uint8_t buf[4096], zero[4096] = { 0 };
+
+	setup(",discard=unmap", true);
+	memcpy(ram + DATA, &seg, sizeof(seg));
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_DISCARD, 0, 16, false), VIRTIO_BLK_S_OK);
+	read_image(64, buf, sizeof(buf));
+	ck_assert(!memcmp(buf, zero, sizeof(buf))); /* a hole reads as zeroes */
+	read_image(72, buf, 1);
+	ck_assert_uint_eq(buf[0], (uint8_t)(72 * 512 * 13 + 5));
 	teardown_image();
 }
 END_TEST
@@ -431,6 +450,7 @@ int main(void)
 	tcase_add_test(tc, reset_drains);
 	tcase_add_test(tc, request_errors);
 	tcase_add_test(tc, discard_and_zeroes);
+	tcase_add_test(tc, discard_unmap);
 	tcase_add_test(tc, readonly);
 	tcase_add_test(tc, wrong_direction_breaks);
 	tcase_add_test(tc, open_errors);
