@@ -18,6 +18,7 @@
 
 #include "accel/kvm.h"
 #include "hw/core/reset.h"
+#include "system/cmdline.h"
 #include "system/error.h"
 #include "system/log.h"
 #include "system/machine.h"
@@ -43,6 +44,13 @@ struct arm_vcpu {
 static struct kvm_vcpu_init preferred;
 static struct arm_boot_entry boot_entry;
 static int (*cpus_created_hook)(GError **err);
+
+/* -cpu: KVM runs the host's CPU (KVM_ARM_PREFERRED_TARGET) whatever the name. */
+void arch_cmdline_cpu_model(const char *model)
+{
+	if (model && strcmp(model, "host") && strcmp(model, "max"))
+		warn_report("CPU model '%s' is not modelled; the vCPU is the host's CPU", model);
+}
 
 void arm_set_boot_entry(const struct arm_boot_entry *e)
 {

@@ -499,6 +499,23 @@ static void run_main(void)
 		pass(name, detail);
 	}
 
+	/* A host-side reset (QMP) takes the same cold-reset path as the guest's. */
+	{
+		double t = now();
+
+		if (!qmp("{\"execute\": \"system_reset\"}", r, sizeof(r)) ||
+		    strncmp(r, "{\"return\"", 9))
+			fail("qmp-reset", "system_reset: %s", r);
+		else if (booted("qmp-reset", t) && its_probed("qmp-reset") &&
+			 smp_up("qmp-reset", 2) && its_state("qmp-reset", r, sizeof(r))) {
+			if (json_int(r, NULL, "resets") != resets0 + 6 ||
+			    !json_true(r, "after-reset", "clean"))
+				fail("qmp-reset", "ITS after system_reset: %s", r);
+			else
+				pass("qmp-reset", "(ITS clean, guest booted again)");
+		}
+	}
+
 	/* stop saves the ITS tables (the guest has valid ones now); cont resumes. */
 	if (!qmp("{\"execute\": \"stop\"}", r, sizeof(r)) || !its_state("stop-save", r, sizeof(r)))
 		goto out;
