@@ -163,8 +163,8 @@ static bool nic_model_ok(const char *m)
 
 int nic_add(struct machine_config *cfg, const char *optstr, GError **err)
 {
-	g_autofree char *auto_id = NULL;
-	const char *type, *id, *model, *mac;
+	g_autofree char *auto_id = NULL, *id = NULL;
+	const char *type, *model, *mac;
 	struct kopts *o, *dev;
 
 	o = parse(optstr, err);
@@ -197,14 +197,15 @@ int nic_add(struct machine_config *cfg, const char *optstr, GError **err)
 	kopts_set(dev, "driver", "virtio-net-device");
 	if (mac)
 		kopts_set(dev, "mac", mac);
-	id = kopts_get(o, "id");
+	/* Copied: o is replaced below. */
+	id = g_strdup(kopts_get(o, "id"));
 	if (!id) {
 		for (unsigned n = 0; !auto_id; n++) {
 			auto_id = g_strdup_printf("__nic%u", n);
 			if (netdev_find(auto_id))
 				g_clear_pointer(&auto_id, g_free);
 		}
-		id = auto_id;
+		id = g_strdup(auto_id);
 	}
 	kopts_set(dev, "netdev", id);
 	/* The NIC's keys are not the backend's: drop them from its options. */
