@@ -20,6 +20,7 @@
 #include "hw/core/device.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
+#include "hw/core/reset.h"
 #include "system/cmdline.h"
 #include "system/error.h"
 #include "system/log.h"
@@ -310,7 +311,6 @@ static int check_accel(const char *list, GError **err)
 
 static int opt_accel(struct ctx *x, const char *arg, GError **err)
 {
-	g_autoptr(GError) e = NULL;
 	struct kopts *o;
 	int ret = -1;
 
@@ -324,6 +324,8 @@ static int opt_accel(struct ctx *x, const char *arg, GError **err)
 	if (check_accel(kopts_get(o, "accel") ?: "", err) < 0)
 		goto out;
 	if (expect_value(o, "kernel-irqchip", KEYS("on"), err) < 0)
+		goto out;
+	if (kopts_get_bool(o, "reset-audit", true, &reset_audit_enabled, err) < 0)
 		goto out;
 	if (kopts_check_unused(o, NULL, err) < 0)
 		goto out;

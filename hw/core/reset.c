@@ -12,6 +12,8 @@ struct reset_entry {
 	const char *name;
 };
 
+bool reset_audit_enabled = true;
+
 static GPtrArray *handlers;
 static unsigned seq;
 
@@ -61,6 +63,8 @@ void reset_run_all(void)
 	for (guint i = 0; i < handlers->len; i++) {
 		struct reset_entry *e = handlers->pdata[i];
 
+		if (e->order == RESET_ORDER_AUDIT && !reset_audit_enabled)
+			continue;
 		debug_log("reset: %s", e->name ? e->name : "?");
 		e->fn(e->opaque);
 	}

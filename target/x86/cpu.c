@@ -467,8 +467,6 @@ static void audit_handler(void *opaque)
 {
 	unsigned bad = 0;
 
-	if (getenv("KEEL_NO_RESET_AUDIT"))
-		return;
 	for (unsigned i = 0; i < vcpu_count(); i++)
 		vcpu_run_on(vcpu_get(i), audit_cb, &bad);
 	reset_stats_audit(bad);
