@@ -591,6 +591,21 @@ static void test_irq(void)
 	puts("virtio: irq ok\n");
 }
 
+/* n x 4 KiB reads, two in flight (bench/ and manual figures; not a test). */
+static void test_bench(uint32_t n)
+{
+	init_blk();
+	for (uint32_t i = 0; i < n; i += 2) {
+		blk_req(0, T_IN, (i * 8) % 2000, 4096, 0);
+		blk_req(1, T_IN, ((i + 1) * 8) % 2000, 4096, 0);
+		kick(&blkq);
+		if (wait_used(&blkq, 2) || status[0] || status[1])
+			fail("bench read");
+	}
+	put_kv_dec("bench_reads", n);
+	puts("virtio: bench done\n");
+}
+
 uint32_t guest_main(uint32_t magic, uint32_t info)
 {
 	const char *cmdline = boot_cmdline(magic, info);
@@ -608,6 +623,8 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 		test_sysreset();
 	else if (!memcmp(test, "irq", 4))
 		test_irq();
+	else if (!memcmp(test, "bench", 6))
+		test_bench(cmdline_get_uint(cmdline, "n", 1000));
 	else
 		fail("unknown test");
 	return 0;
