@@ -8,6 +8,7 @@ no tap device or privileges are needed), the MAC from the command line,
 QMP set_link, and the command-line errors."""
 
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -133,6 +134,67 @@ def tap_fd_socket(env):
     check_eq(int(r.value('raw_len')), len(reply), 'frame length in the guest')
     check_eq(int(r.value('raw_fnv'), 16), fnv(reply), 'frame checksum in the guest')
     check_eq(int(r.value('num_buffers')), 3, '512-byte buffers used')
+
+
+def tap_device(name):
+    """A persistent tap owned by the test, up; None when this host cannot make one."""
+    if os.geteuid() != 0 or not os.access('/dev/net/tun', os.R_OK | os.W_OK) or \
+            not shutil.which('ip'):
+        return None
+    subprocess.run(['ip', 'link', 'del', name], capture_output=True)
+    if subprocess.run(['ip', 'tuntap', 'add', 'dev', name, 'mode', 'tap'],
+                      capture_output=True).returncode:
+        return None
+    subprocess.run(['ip', 'link', 'set', name, 'up'], check=True)
+    return name
+
+
+@keeltest.test
+def tap_ifname(env):
+    """-netdev tap,ifname= on a real tap (root only), with and without vnet_hdr."""
+    name = tap_device('keeltest%d' % (os.getpid() % 10000))
+    if not name:
+        raise keeltest.Skip('no tap device (needs root and /dev/net/tun)')
+    try:
+        for vnet in ('off', 'on'):
+            sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
+            sock.bind((name, 0))
+            sock.settimeout(30)
+            reply = b'\x52\x54\x00\x00\x00\x0a' + b'\x02\x00\x00\x00\x00\x02' + \
+                b'\x88\xb5' + pattern(1000)
+            got = []
+
+            def peer():
+                try:
+                    while True:
+                        frame = sock.recv(65536)
+                        if frame.endswith(b'keel-raw-out'):
+                            got.append(frame)
+                            sock.send(reply)
+                            return
+                except OSError:
+                    pass
+
+            t = threading.Thread(target=peer, daemon=True)
+            t.start()
+            try:
+                r = env.run_guest(GUEST, append='test=raw rxbuf=2048 mrg=0', timeout=60,
+                                  extra=['-netdev', 'tap,id=t0,ifname=%s,script=no,'
+                                         'downscript=no,vnet_hdr=%s' % (name, vnet),
+                                         '-device', 'virtio-net-device,netdev=t0,'
+                                         'mac=52:54:00:00:00:0a'])
+            finally:
+                sock.close()
+                t.join(timeout=5)
+            r.expect_status(exit_status(0))
+            check_eq(len(got), 1, 'frames from the guest (vnet_hdr=%s)' % vnet)
+            check(got[0].startswith(b'\xff' * 6 + b'\x52\x54\x00\x00\x00\x0a'),
+                  'frame addresses (vnet_hdr=%s)' % vnet)
+            check_eq(int(r.value('raw_len')), len(reply), 'frame length (vnet_hdr=%s)' % vnet)
+            check_eq(int(r.value('raw_fnv'), 16), fnv(reply),
+                     'frame checksum (vnet_hdr=%s)' % vnet)
+    finally:
+        subprocess.run(['ip', 'link', 'del', name], capture_output=True)
 
 
 @keeltest.test
