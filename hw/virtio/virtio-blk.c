@@ -304,7 +304,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 	name = g_strdup_printf("virtio-blk '%s'", id ?: drive);
 	virtio_device_init(&b->vdev, &blk_ops, name, 1, BLK_QUEUE_SIZE);
 	b->vdev.ioeventfd = ioeventfd;
-	if (!virtio_mmio_create(&b->vdev, err)) {
+	if (!virtio_transport_plug(&b->vdev, err)) {
 		virtio_device_cleanup(&b->vdev);
 		blk_close(blk);
 		g_free(b);

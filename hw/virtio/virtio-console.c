@@ -410,7 +410,7 @@ static int virtio_serial_create(struct kopts *props, GError **err)
 	name = g_strdup_printf("virtio-serial '%s'", id ?: "serial");
 	virtio_device_init(&s->vdev, &serial_ops, name, 2 * (max + 1), SERIAL_QUEUE_SIZE);
 	s->vdev.ioeventfd = ioeventfd;
-	if (!virtio_mmio_create(&s->vdev, err)) {
+	if (!virtio_transport_plug(&s->vdev, err)) {
 		virtio_device_cleanup(&s->vdev);
 		g_free(s->id);
 		g_free(s);

@@ -258,7 +258,7 @@ static int virtio_net_create(struct kopts *props, GError **err)
 	if (!n->nd)
 		goto bad;
 	n->link_up = netdev_link_up(n->nd);
-	if (!virtio_mmio_create(&n->vdev, err))
+	if (!virtio_transport_plug(&n->vdev, err))
 		goto bad; /* the netdev stays claimed: start-up fails anyway */
 	nic_count++;
 	return 0;

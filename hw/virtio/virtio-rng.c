@@ -75,7 +75,7 @@ static int virtio_rng_create(struct kopts *props, GError **err)
 	name = g_strdup_printf("virtio-rng '%s'", id ?: "rng");
 	virtio_device_init(&r->vdev, &rng_ops, name, 1, RNG_QUEUE_SIZE);
 	r->vdev.ioeventfd = ioeventfd;
-	if (!virtio_mmio_create(&r->vdev, err)) {
+	if (!virtio_transport_plug(&r->vdev, err)) {
 		virtio_device_cleanup(&r->vdev);
 		g_free(r);
 		return -EINVAL;

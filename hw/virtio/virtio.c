@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "hw/virtio/virtio-mmio.h"
 #include "hw/virtio/virtio.h"
 #include "system/log.h"
 
@@ -149,6 +150,36 @@ void virtio_raise_queue_irq(struct virtio_device *vdev)
 {
 	vdev->isr |= VIRTIO_ISR_QUEUE;
 	update_irq(vdev);
+}
+
+void virtio_raise_vq_irq(struct virtqueue *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+
+	if (vdev->transport && vdev->transport->queue_irq)
+		vdev->transport->queue_irq(vdev, vq);
+	else
+		virtio_raise_queue_irq(vdev);
+}
+
+static virtio_plug_fn next_plug;
+static void *next_plug_opaque;
+
+void virtio_transport_select(virtio_plug_fn plug, void *opaque)
+{
+	next_plug = plug;
+	next_plug_opaque = opaque;
+}
+
+bool virtio_transport_plug(struct virtio_device *vdev, GError **err)
+{
+	virtio_plug_fn plug = next_plug;
+
+	/* One creation only: a failing wrapper never leaks into the next device. */
+	next_plug = NULL;
+	if (plug)
+		return plug(vdev, next_plug_opaque, err);
+	return virtio_mmio_create(vdev, err) != NULL;
 }
 
 void virtio_ack_irq(struct virtio_device *vdev, uint8_t bits)

@@ -327,7 +327,7 @@ void virtqueue_notify(struct virtqueue *vq)
 	if (!event_idx(vq)) {
 		if (load16(r.avail + AVAIL_FLAGS) & VRING_AVAIL_F_NO_INTERRUPT)
 			return;
-		virtio_raise_queue_irq(vq->vdev);
+		virtio_raise_vq_irq(vq);
 		return;
 	}
 	old = vq->signalled_used;
@@ -338,7 +338,7 @@ void virtqueue_notify(struct virtqueue *vq)
 	vq->signalled_valid = true;
 	used_event = load16(r.avail + AVAIL_RING + 2 * vq->num);
 	if (!valid || need_event(used_event, vq->used_idx, old))
-		virtio_raise_queue_irq(vq->vdev);
+		virtio_raise_vq_irq(vq);
 }
 
 size_t iov_to_buf(const struct iovec *iov, unsigned n, size_t offset, void *buf, size_t len)

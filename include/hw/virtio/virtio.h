@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "hw/virtio/virtqueue.h"
 
 /* Device status bits (virtio 1.x, 2.1). */
@@ -70,6 +72,12 @@ struct virtio_device_ops {
 struct virtio_transport_ops {
 	/* vdev->isr changed: raise or lower the interrupt. */
 	void (*update_irq)(struct virtio_device *vdev);
+	/*
+	 * Optional: queue vq wants to interrupt the driver (per-queue vectors,
+	 * e.g. MSI-X). Without it the core sets VIRTIO_ISR_QUEUE and calls
+	 * update_irq.
+	 */
+	void (*queue_irq)(struct virtio_device *vdev, struct virtqueue *vq);
 };
 
 struct virtio_device {
@@ -120,6 +128,8 @@ void virtio_config_changed(struct virtio_device *vdev);
 void virtio_queue_notify(struct virtio_device *vdev, unsigned index);
 /* Raise the queue interrupt (used by virtqueue_notify()). */
 void virtio_raise_queue_irq(struct virtio_device *vdev);
+/* Queue vq wants an interrupt (virtqueue_notify()): the transport's queue_irq. */
+void virtio_raise_vq_irq(struct virtqueue *vq);
 /* InterruptACK. */
 void virtio_ack_irq(struct virtio_device *vdev, uint8_t bits);
 
@@ -130,6 +140,15 @@ void virtio_ack_irq(struct virtio_device *vdev, uint8_t bits);
  */
 void virtio_device_break(struct virtio_device *vdev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Put a new device on its transport: virtio-mmio, unless a -device wrapper
+ * (virtio-blk-pci, ...) selected another transport for this one creation
+ * with virtio_transport_select() before calling the device's create().
+ */
+typedef bool (*virtio_plug_fn)(struct virtio_device *vdev, void *opaque, GError **err);
+void virtio_transport_select(virtio_plug_fn plug, void *opaque);
+bool virtio_transport_plug(struct virtio_device *vdev, GError **err);
 
 /* Whether the device may process queues now. */
 static inline bool virtio_device_running(const struct virtio_device *vdev)
