@@ -198,6 +198,24 @@ int acpi_add_virtio_mmio(uint64_t base, uint32_t size, unsigned gsi)
 	return 0;
 }
 
+/* Complete AML blocks for the DSDT body (the PCI host bridge's \_SB.PCI0). */
+static GByteArray *extra_aml;
+
+int acpi_add_dsdt_aml(const void *aml, size_t len)
+{
+	if (len > ACPI_TABLES_MAX / 2)
+		return -ENOSPC;
+	if (!extra_aml)
+		extra_aml = g_byte_array_new();
+	g_byte_array_append(extra_aml, aml, len);
+	return 0;
+}
+
+static size_t extra_aml_len(void)
+{
+	return extra_aml ? extra_aml->len : 0;
+}
+
 /* AML PkgLength (ACPI 20.2.4) of a package whose body is len bytes; returns its size. */
 static size_t put_pkglen(uint8_t *p, size_t len)
 {
@@ -285,18 +303,20 @@ static size_t put_sb_scope(uint8_t *p)
 
 static size_t dsdt_len(void)
 {
-	return HDR_LEN + sizeof(dsdt_aml) + put_sb_scope(NULL);
+	return HDR_LEN + sizeof(dsdt_aml) + put_sb_scope(NULL) + extra_aml_len();
 }
 
 static size_t build_dsdt(uint8_t *t)
 {
-	size_t len = dsdt_len();
+	size_t len = dsdt_len(), off;
 
 	memset(t, 0, len);
 	/* Revision 2: 64-bit AML integers. */
 	put_header(t, "DSDT", len, 2);
 	memcpy(t + HDR_LEN, dsdt_aml, sizeof(dsdt_aml));
-	put_sb_scope(t + HDR_LEN + sizeof(dsdt_aml));
+	off = HDR_LEN + sizeof(dsdt_aml) + put_sb_scope(t + HDR_LEN + sizeof(dsdt_aml));
+	if (extra_aml_len())
+		memcpy(t + off, extra_aml->data, extra_aml->len);
 	finish_table(t, len);
 	return len;
 }

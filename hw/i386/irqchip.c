@@ -48,6 +48,21 @@ static void add_route(struct kvm_irq_routing *r, unsigned gsi, unsigned chip, un
 }
 
 /*
+ * MSI routes (PCI MSI-X vectors) live in the same routing table, on GSIs
+ * above the IOAPIC's, so that an irqfd can target them. The table is always
+ * set as a whole: the fixed pin routes, then every MSI route.
+ */
+#define MSI_GSI_BASE IOAPIC_PINS
+#define MSI_ROUTES_MAX 512
+
+static struct {
+	bool used;
+	uint64_t addr;
+	uint32_t data;
+} msi_routes[MSI_ROUTES_MAX];
+static unsigned msi_routes_n;
+
+/*
  * ISA IRQs 0-15 reach both the PICs and the IOAPIC; 16-23 only the IOAPIC.
  * IRQ0 (the PIT) is wired to IOAPIC pin 2, as the MADT's interrupt source
  * override tells the guest; GSI 2 itself is the PIC cascade and unused.
@@ -57,7 +72,7 @@ static int set_gsi_routing(GError **err)
 	struct kvm_irq_routing *r;
 	int ret;
 
-	r = g_malloc0(sizeof(*r) + 2 * IOAPIC_PINS * sizeof(r->entries[0]));
+	r = g_malloc0(sizeof(*r) + (2 * IOAPIC_PINS + msi_routes_n) * sizeof(r->entries[0]));
 	for (unsigned i = 0; i < 16; i++) {
 		if (i == 2)
 			continue;
@@ -72,9 +87,78 @@ static int set_gsi_routing(GError **err)
 		else if (i != 2)
 			add_route(r, i, KVM_IRQCHIP_IOAPIC, i);
 	}
+	for (unsigned i = 0; i < msi_routes_n; i++) {
+		if (!msi_routes[i].used)
+			continue;
+		r->entries[r->nr++] = (struct kvm_irq_routing_entry){
+			.gsi = MSI_GSI_BASE + i,
+			.type = KVM_IRQ_ROUTING_MSI,
+			.u.msi = {
+				.address_lo = (uint32_t)msi_routes[i].addr,
+				.address_hi = msi_routes[i].addr >> 32,
+				.data = msi_routes[i].data,
+			},
+		};
+	}
 	ret = vm_ioctl(KVM_SET_GSI_ROUTING, r, "KVM_SET_GSI_ROUTING", err);
 	g_free(r);
 	return ret;
+}
+
+int x86_msi_route_add(uint64_t addr, uint32_t data, GError **err)
+{
+	unsigned i;
+
+	for (i = 0; i < msi_routes_n && msi_routes[i].used; i++)
+		;
+	if (i == MSI_ROUTES_MAX) {
+		error_setg(err, "KVM: no free MSI route (%d in use)", MSI_ROUTES_MAX);
+		return -ENOSPC;
+	}
+	msi_routes[i].used = true;
+	msi_routes[i].addr = addr;
+	msi_routes[i].data = data;
+	if (i == msi_routes_n)
+		msi_routes_n++;
+	if (set_gsi_routing(err) < 0) {
+		msi_routes[i].used = false;
+		return -EINVAL;
+	}
+	return MSI_GSI_BASE + i;
+}
+
+static bool msi_gsi_valid(unsigned gsi)
+{
+	return gsi >= MSI_GSI_BASE && gsi - MSI_GSI_BASE < msi_routes_n &&
+	       msi_routes[gsi - MSI_GSI_BASE].used;
+}
+
+int x86_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **err)
+{
+	unsigned i = gsi - MSI_GSI_BASE;
+
+	if (!msi_gsi_valid(gsi)) {
+		error_setg(err, "KVM: GSI %u is not an MSI route", gsi);
+		return -EINVAL;
+	}
+	if (msi_routes[i].addr == addr && msi_routes[i].data == data)
+		return 0;
+	msi_routes[i].addr = addr;
+	msi_routes[i].data = data;
+	return set_gsi_routing(err);
+}
+
+void x86_msi_route_del(unsigned gsi)
+{
+	GError *err = NULL;
+
+	if (!msi_gsi_valid(gsi))
+		return;
+	msi_routes[gsi - MSI_GSI_BASE].used = false;
+	if (set_gsi_routing(&err) < 0) {
+		error_report("%s", err->message);
+		g_error_free(err);
+	}
 }
 
 static void irqchip_reset(void *opaque)

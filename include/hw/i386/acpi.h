@@ -60,6 +60,12 @@ size_t acpi_build_tables(uint8_t *buf, size_t cap, uint64_t base,
 #define ACPI_VIRTIO_MMIO_MAX 32
 int acpi_add_virtio_mmio(uint64_t base, uint32_t size, unsigned gsi);
 
+/*
+ * A complete AML term list (e.g. Scope (\_SB) { Device (PCI0) ... }) to
+ * append to the DSDT body at every table build. Returns 0 or -ENOSPC.
+ */
+int acpi_add_dsdt_aml(const void *aml, size_t len);
+
 /* The PM1 register block at ACPI_PM_BASE with the SCI on ACPI_SCI_IRQ. */
 int acpi_pm_init(GError **err);
 /* SCI level as the PM block drives it (tests). */
