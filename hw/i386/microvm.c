@@ -2,8 +2,8 @@
 /*
  * The x86_64 machine: RAM with the PC holes, the in-kernel irqchip and PIT,
  * ACPI and MP tables, fw_cfg, the legacy reset ports and COM ports. "pc" (alias
- * of "pc-i440fx-7.2") is the same machine until a PCI one exists. "none" builds
- * nothing (libvirt probes).
+ * of "pc-i440fx-7.2") is the same machine plus a PCI host bridge (hw/pci).
+ * "none" builds nothing (libvirt probes).
  */
 #include <errno.h>
 #include <string.h>
@@ -17,6 +17,7 @@
 #include "hw/i386/mptable.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/x86-boot.h"
+#include "hw/pci/pci.h"
 #include "system/error.h"
 #include "system/machine.h"
 #include "system/memory.h"
@@ -235,6 +236,14 @@ static const struct machine_type microvm_machine = {
 };
 MACHINE_TYPE_REGISTER(microvm_machine)
 
+static int pc_init(struct machine_config *cfg, GError **err)
+{
+	/* The host bridge first: its DSDT entry is part of the first tables. */
+	if (pci_host_init(err) < 0)
+		return -1;
+	return microvm_init(cfg, err);
+}
+
 /*
  * QEMU 7.2 names its PC "pc-i440fx-7.2" with the alias "pc"; libvirt turns
  * machine='pc' into the versioned name, so Keel answers to both.
@@ -242,9 +251,9 @@ MACHINE_TYPE_REGISTER(microvm_machine)
 static const struct machine_type pc_machine = {
 	.name = "pc-i440fx-7.2",
 	.alias = "pc",
-	.desc = "Standard PC (the microvm machine until a PCI machine exists)",
+	.desc = "Standard PC (i440FX, 1996)",
 	.max_cpus = X86_MAX_CPUS,
-	.init = microvm_init,
+	.init = pc_init,
 };
 MACHINE_TYPE_REGISTER(pc_machine)
 

@@ -69,7 +69,7 @@ def probe_types(env):
                      'memory-backend-ram', 'secret', 'host-x86_64-cpu', 'max-x86_64-cpu'):
             check_in(name, types, 'qom-list-types')
         check_not_in('device', types, 'abstract types are left out by default')
-        check_not_in('virtio-blk-pci', types, 'types Keel lacks')
+        check_not_in('virtio-scsi-pci', types, 'types Keel lacks')
         devs = {t['name'] for t in q.command('qom-list-types', {'implements': 'device'})}
         check_in('isa-serial', devs, 'implements=device')
         check_in('max-x86_64-cpu', devs, 'a CPU is a device')
@@ -92,8 +92,8 @@ def probe_types(env):
 def probe_properties(env):
     with Vm(env, PROBE_ARGS) as v:
         q = v.q
-        expect_error(q, 'DeviceNotFound', "Device 'virtio-blk-pci' not found",
-                     'device-list-properties', {'typename': 'virtio-blk-pci'})
+        expect_error(q, 'DeviceNotFound', "Device 'virtio-scsi-pci' not found",
+                     'device-list-properties', {'typename': 'virtio-scsi-pci'})
         check_eq(q.command('device-list-properties', {'typename': 'isa-serial'}), [],
                  'isa-serial properties')
         check_eq(q.command('qom-list-properties', {'typename': 'memory-backend-file'}), [],
