@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A virtio-blk on virtio-pci (-M pc), driven the way a firmware and a
+ * driver would: enumerate bus 0 through 0xCF8/0xCFC, size and program the
+ * BARs, walk the capability list to the virtio structures, negotiate, set
+ * up queue 0 and read sector 0. "test=" picks how completions interrupt:
+ *   msix  MSI-X vector 0 (table entry written by us) on LAPIC vector 0x31;
+ *         then the vector masked: no interrupt, the PBA bit set, and the
+ *         interrupt arrives when it is unmasked
+ *   intx  INTx (MSI-X left disabled): the IOAPIC pin the interrupt line
+ *         register names, level-triggered; the ISR read deasserts it
+ * "slot=" is the device's slot. Output lines are "key=value".
+ */
+#include "guest.h"
+#include "irq.h"
+#include "virtio.h"
+
+#define CONFIG_ADDR 0xcf8
+#define CONFIG_DATA 0xcfc
+#define BAR0_AT 0xe0000000u
+#define BAR1_AT 0xe0010000u
+#define VEC_MSIX 0x31
+#define VEC_INTX 0x30
+#define SPINS 4000000u
+
+/* virtio-pci common configuration offsets. */
+#define C_DFSELECT 0x00
+#define C_DF 0x04
+#define C_GFSELECT 0x08
+#define C_GF 0x0c
+#define C_MSIX 0x10
+#define C_STATUS 0x14
+#define C_Q_SELECT 0x16
+#define C_Q_SIZE 0x18
+#define C_Q_MSIX 0x1a
+#define C_Q_ENABLE 0x1c
+#define C_Q_NOFF 0x1e
+#define C_Q_DESC 0x20
+#define C_Q_AVAIL 0x28
+#define C_Q_USED 0x30
+
+static unsigned slot;
+static uint32_t common, notify, isr, devcfg, notify_mult, msix_cap;
+static struct vio_queue q;
+static struct {
+	uint32_t type, ioprio;
+	uint64_t sector;
+} hdr;
+static uint8_t sector[512];
+static volatile uint8_t blk_status;
+static volatile uint32_t irqs, spurious, last_isr;
+
+static int use_msix;
+
+static void fail(const char *what)
+{
+	put_kv_str("FAIL", what);
+	debug_exit(2);
+}
+
+static uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static uint32_t cfg_rd(unsigned s, unsigned reg)
+{
+	outl(CONFIG_ADDR, 0x80000000u | s << 11 | (reg & 0xfc));
+	return inl(CONFIG_DATA);
+}
+
+static void cfg_wr(unsigned s, unsigned reg, uint32_t v)
+{
+	outl(CONFIG_ADDR, 0x80000000u | s << 11 | (reg & 0xfc));
+	outl(CONFIG_DATA, v);
+}
+
+static uint8_t cfg_rd8(unsigned s, unsigned reg)
+{
+	return cfg_rd(s, reg) >> (8 * (reg & 3));
+}
+
+static void wr8(uint32_t a, uint8_t v)
+{
+	*(volatile uint8_t *)(uintptr_t)a = v;
+}
+
+static uint8_t rd8(uint32_t a)
+{
+	return *(volatile uint8_t *)(uintptr_t)a;
+}
+
+static void wr16(uint32_t a, uint16_t v)
+{
+	*(volatile uint16_t *)(uintptr_t)a = v;
+}
+
+static uint16_t rd16(uint32_t a)
+{
+	return *(volatile uint16_t *)(uintptr_t)a;
+}
+
+static uint32_t fnv(const uint8_t *p, uint32_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static void enumerate(void)
+{
+	unsigned found = 0;
+
+	for (unsigned s = 0; s < 32; s++) {
+		uint32_t id = cfg_rd(s, 0);
+
+		if (id == 0xffffffff)
+			continue;
+		found++;
+		puts("pci=");
+		put_dec(s);
+		puts(":");
+		put_hex(id);
+		puts("\n");
+	}
+	put_kv_dec("functions", found);
+	if (cfg_rd(0, 0) != 0x12378086 || cfg_rd(0, 8) >> 8 != 0x060000)
+		fail("no i440FX host bridge at 00.0");
+	if (cfg_rd(slot, 0) != (0x1042u << 16 | 0x1af4))
+		fail("no virtio-blk-pci at the slot");
+}
+
+/* Size a BAR (all ones in, mask out), then put it at addr. */
+static uint32_t size_and_place(unsigned bar, uint32_t addr)
+{
+	unsigned reg = 0x10 + 4 * bar;
+	uint32_t old = cfg_rd(slot, reg), mask;
+
+	cfg_wr(slot, reg, 0xffffffff);
+	mask = cfg_rd(slot, reg);
+	if (mask & 0xf)
+		fail("BAR is not 32-bit memory");
+	cfg_wr(slot, reg, old);
+	if (cfg_rd(slot, reg) != old)
+		fail("BAR restore");
+	cfg_wr(slot, reg, addr);
+	if (cfg_rd(slot, reg) != addr)
+		fail("BAR program");
+	return ~mask + 1;
+}
+
+static uint32_t bar_addr(unsigned bar)
+{
+	return cfg_rd(slot, 0x10 + 4 * bar) & ~0xfu;
+}
+
+static void find_caps(void)
+{
+	unsigned n = 0;
+
+	if (!(cfg_rd(slot, 4) >> 16 & 0x10))
+		fail("no capability list");
+	for (unsigned pos = cfg_rd8(slot, 0x34); pos; pos = cfg_rd8(slot, pos + 1)) {
+		uint8_t id = cfg_rd8(slot, pos);
+		uint32_t where;
+
+		if (++n > 16)
+			fail("capability list loops");
+		if (id == 0x11) {
+			msix_cap = pos;
+			continue;
+		}
+		if (id != 0x09)
+			continue;
+		where = bar_addr(cfg_rd8(slot, pos + 4)) + cfg_rd(slot, pos + 8);
+		switch (cfg_rd8(slot, pos + 3)) {
+		case 1:
+			common = where;
+			break;
+		case 2:
+			notify = where;
+			notify_mult = cfg_rd(slot, pos + 16);
+			break;
+		case 3:
+			isr = where;
+			break;
+		case 4:
+			devcfg = where;
+			break;
+		}
+	}
+	put_kv_dec("caps", n);
+	if (!common || !notify || !isr || !devcfg || !msix_cap)
+		fail("missing virtio or MSI-X capability");
+}
+
+static void negotiate(void)
+{
+	wr8(common + C_STATUS, 0);
+	if (rd8(common + C_STATUS))
+		fail("reset");
+	wr8(common + C_STATUS, 1);
+	wr8(common + C_STATUS, 3);
+	mmio_write32(common + C_DFSELECT, 1);
+	if (!(mmio_read32(common + C_DF) & 1))
+		fail("no VERSION_1");
+	mmio_write32(common + C_GFSELECT, 0);
+	mmio_write32(common + C_GF, 0);
+	mmio_write32(common + C_GFSELECT, 1);
+	mmio_write32(common + C_GF, 1);
+	wr8(common + C_STATUS, 0xb);
+	if (rd8(common + C_STATUS) != 0xb)
+		fail("FEATURES_OK");
+}
+
+static void setup_queue(void)
+{
+	memset(&q, 0, sizeof(q));
+	wr16(common + C_Q_SELECT, 0);
+	if (rd16(common + C_Q_SIZE) < VQ_SIZE || rd16(common + C_Q_ENABLE))
+		fail("queue 0");
+	wr16(common + C_Q_SIZE, VQ_SIZE);
+	mmio_write32(common + C_Q_DESC, (uint32_t)q.desc);
+	mmio_write32(common + C_Q_DESC + 4, 0);
+	mmio_write32(common + C_Q_AVAIL, (uint32_t)&q.avail);
+	mmio_write32(common + C_Q_AVAIL + 4, 0);
+	mmio_write32(common + C_Q_USED, (uint32_t)&q.used);
+	mmio_write32(common + C_Q_USED + 4, 0);
+	if (use_msix) {
+		wr16(common + C_Q_MSIX, 0);
+		if (rd16(common + C_Q_MSIX) != 0)
+			fail("queue vector refused");
+	}
+	wr16(common + C_Q_ENABLE, 1);
+	if (rd16(common + C_Q_ENABLE) != 1)
+		fail("queue enable");
+}
+
+/* Read sector 0 into sector[]; the completion is reaped by wait_done(). */
+static void submit_read(void)
+{
+	uint32_t doorbell = notify + rd16(common + C_Q_NOFF) * notify_mult;
+
+	hdr.type = 0;
+	hdr.sector = 0;
+	blk_status = 0xff;
+	memset(sector, 0, sizeof(sector));
+	q.desc[0] = (struct vio_desc){ (uint32_t)&hdr, sizeof(hdr), VIO_F_NEXT, 1 };
+	q.desc[1] = (struct vio_desc){ (uint32_t)sector, sizeof(sector), VIO_F_NEXT | VIO_F_WRITE, 2 };
+	q.desc[2] = (struct vio_desc){ (uint32_t)&blk_status, 1, VIO_F_WRITE, 0 };
+	q.avail.ring[q.avail.idx % VQ_SIZE] = 0;
+	vio_barrier();
+	q.avail.idx++;
+	vio_barrier();
+	wr16(doorbell, 0);
+}
+
+static void wait_done(void)
+{
+	uint32_t len;
+
+	if (vio_wait_used(&q, SPINS, &len) != 0 || len != 513 || blk_status != 0)
+		fail("request not completed");
+}
+
+static int wait_irqs(uint32_t n)
+{
+	for (uint32_t i = 0; i < 2000 && irqs < n; i++)
+		irq_window();
+	return irqs == n;
+}
+
+static void msix_handler(void)
+{
+	irqs++;
+	irq_eoi();
+}
+
+/* Reading the ISR clears it and drops the line. */
+static void intx_handler(void)
+{
+	uint8_t v = rd8(isr);
+
+	if (v) {
+		last_isr = v;
+		irqs++;
+	} else {
+		spurious++;
+	}
+	irq_eoi();
+}
+
+static void msix_vector0(uint32_t ctrl)
+{
+	mmio_write32(BAR1_AT + 12, ctrl);
+}
+
+static void test_msix(void)
+{
+	uint32_t table = cfg_rd(slot, msix_cap + 4), flags = cfg_rd(slot, msix_cap) >> 16;
+
+	put_kv_dec("msix_vectors", (flags & 0x7ff) + 1);
+	if ((table & 7) != 1 || (table & ~7u))
+		fail("MSI-X table is not at BAR 1 + 0");
+	irq_init(VEC_MSIX, msix_handler);
+	mmio_write32(BAR1_AT + 0, 0xfee00000);	/* APIC 0 */
+	mmio_write32(BAR1_AT + 4, 0);
+	mmio_write32(BAR1_AT + 8, VEC_MSIX);	/* fixed, edge */
+	msix_vector0(0);
+	/* Enable MSI-X (message control is the upper half of the first dword). */
+	cfg_wr(slot, msix_cap, (cfg_rd(slot, msix_cap) & 0xffff) | 0x8000u << 16);
+	wr16(common + C_MSIX, 0xffff);
+	wr8(common + C_STATUS, 0xf);
+
+	submit_read();
+	if (!wait_irqs(1))
+		fail("no MSI-X interrupt");
+	wait_done();
+	put_kv_hex("sector_fnv", fnv(sector, sizeof(sector)));
+
+	/* Masked: the message waits in the PBA until the unmask. */
+	msix_vector0(1);
+	submit_read();
+	wait_done();
+	irq_window();
+	if (irqs != 1)
+		fail("interrupt from a masked vector");
+	put_kv_hex("pba", mmio_read32(BAR1_AT + 0x800));
+	msix_vector0(0);
+	if (!wait_irqs(2))
+		fail("pending MSI-X not delivered at unmask");
+	put_kv_hex("pba_after", mmio_read32(BAR1_AT + 0x800));
+	put_kv_dec("isr", rd8(isr));
+	put_kv_dec("irqs", irqs);
+	puts("virtio-pci: msix ok\n");
+}
+
+static void test_intx(void)
+{
+	uint8_t line = cfg_rd8(slot, 0x3c), pin = cfg_rd8(slot, 0x3d);
+
+	put_kv_dec("intx_line", line);
+	put_kv_dec("intx_pin", pin);
+	if (pin != 1 || line >= 24)
+		fail("interrupt pin/line");
+	irq_init(VEC_INTX, intx_handler);
+	ioapic_route_level(line, VEC_INTX);
+	wr8(common + C_STATUS, 0xf);
+	submit_read();
+	if (!wait_irqs(1))
+		fail("no INTx interrupt");
+	wait_done();
+	put_kv_hex("sector_fnv", fnv(sector, sizeof(sector)));
+	/* The line went down with the ISR read: no second interrupt. */
+	irq_window();
+	irq_window();
+	if (irqs != 1 || spurious > 1)
+		fail("INTx line stuck");
+	put_kv_dec("isr", last_isr);
+	put_kv_dec("irqs", irqs);
+	puts("virtio-pci: intx ok\n");
+}
+
+uint32_t guest_main(uint32_t magic, uint32_t info)
+{
+	const char *cmdline = boot_cmdline(magic, info);
+	char test[16] = "";
+
+	cmdline_get(cmdline, "test", test, sizeof(test));
+	slot = cmdline_get_uint(cmdline, "slot", 3);
+	use_msix = !memcmp(test, "msix", 5);
+	enumerate();
+	put_kv_hex("bar0_size", size_and_place(0, BAR0_AT));
+	put_kv_hex("bar1_size", size_and_place(1, BAR1_AT));
+	cfg_wr(slot, 4, 0x6);	/* memory decoding and bus mastering on */
+	find_caps();
+	put_kv_dec("notify_mult", notify_mult);
+	negotiate();
+	setup_queue();
+	if (use_msix)
+		test_msix();
+	else if (!memcmp(test, "intx", 5))
+		test_intx();
+	else
+		fail("test=");
+	return 0;
+}
