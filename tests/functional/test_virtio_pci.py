@@ -79,6 +79,15 @@ def intx_interrupts(env):
 
 
 @keeltest.test
+def system_reset(env):
+    """0xCF9 with MSI-X on and the queue live: the function comes back cold."""
+    r = run_pci(env, 'reset')
+    r.expect_out('virtio-pci: cold after reset')
+    r.expect_out('virtio-pci: reset ok')
+    check_in('boot=2', r.lines(), 'second boot')
+
+
+@keeltest.test
 def several_devices(env):
     """Other virtio devices take the first free slots, with their own IDs."""
     r = run_pci(env, 'msix', extra=['-device', 'virtio-rng-pci',

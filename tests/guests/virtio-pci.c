@@ -9,6 +9,10 @@
  *         interrupt arrives when it is unmasked
  *   intx  INTx (MSI-X left disabled): the IOAPIC pin the interrupt line
  *         register names, level-triggered; the ISR read deasserts it
+ *   reset MSI-X completions, then a system reset (0xCF9) with the device
+ *         live; after the reboot the function is cold (decoding off, BARs
+ *         where they were at power-on, MSI-X off and masked, status 0) and
+ *         works again
  * "slot=" is the device's slot. Output lines are "key=value".
  */
 #include "guest.h"
@@ -51,6 +55,11 @@ static volatile uint8_t blk_status;
 static volatile uint32_t irqs, spurious, last_isr;
 
 static int use_msix;
+
+#define PERSIST_MAGIC 0x9c1b007u
+static struct persist {
+	uint32_t magic, boots, cold_bar0, cold_bar1;
+} *const persist = (struct persist *)GUEST_PERSIST_ADDR;
 
 static void fail(const char *what)
 {
@@ -300,7 +309,7 @@ static void msix_vector0(uint32_t ctrl)
 	mmio_write32(BAR1_AT + 12, ctrl);
 }
 
-static void test_msix(void)
+static void msix_setup(void)
 {
 	uint32_t table = cfg_rd(slot, msix_cap + 4), flags = cfg_rd(slot, msix_cap) >> 16;
 
@@ -322,6 +331,11 @@ static void test_msix(void)
 		fail("no MSI-X interrupt");
 	wait_done();
 	put_kv_hex("sector_fnv", fnv(sector, sizeof(sector)));
+}
+
+static void test_msix(void)
+{
+	msix_setup();
 
 	/* Masked: the message waits in the PBA until the unmask. */
 	msix_vector0(1);
@@ -366,6 +380,29 @@ static void test_intx(void)
 	puts("virtio-pci: intx ok\n");
 }
 
+/* Before the BARs are touched: what a system reset must have restored. */
+static void check_cold_header(void)
+{
+	if (cfg_rd(slot, 4) & 0x7)
+		fail("decoding still on after the reset");
+	if (cfg_rd(slot, 0x10) != persist->cold_bar0 || cfg_rd(slot, 0x14) != persist->cold_bar1)
+		fail("BARs not back at their power-on place");
+}
+
+static void check_cold_device(void)
+{
+	if (cfg_rd(slot, msix_cap) >> 16 & 0xc000)
+		fail("MSI-X still enabled after the reset");
+	if (mmio_read32(BAR1_AT + 12) != 1 || mmio_read32(BAR1_AT + 0x800))
+		fail("MSI-X vector not masked or still pending after the reset");
+	if (rd8(common + C_STATUS))
+		fail("device status survived the reset");
+	wr16(common + C_Q_SELECT, 0);
+	if (rd16(common + C_Q_ENABLE) || rd16(common + C_Q_MSIX) != 0xffff)
+		fail("queue 0 survived the reset");
+	puts("virtio-pci: cold after reset\n");
+}
+
 uint32_t guest_main(uint32_t magic, uint32_t info)
 {
 	const char *cmdline = boot_cmdline(magic, info);
@@ -373,20 +410,46 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 
 	cmdline_get(cmdline, "test", test, sizeof(test));
 	slot = cmdline_get_uint(cmdline, "slot", 3);
-	use_msix = !memcmp(test, "msix", 5);
+	int reset = !memcmp(test, "reset", 6);
+
+	use_msix = !memcmp(test, "msix", 5) || reset;
 	enumerate();
+	if (reset && persist->magic == PERSIST_MAGIC) {
+		persist->boots++;
+		check_cold_header();
+	} else if (reset) {
+		persist->magic = PERSIST_MAGIC;
+		persist->boots = 1;
+		persist->cold_bar0 = cfg_rd(slot, 0x10);
+		persist->cold_bar1 = cfg_rd(slot, 0x14);
+	}
 	put_kv_hex("bar0_size", size_and_place(0, BAR0_AT));
 	put_kv_hex("bar1_size", size_and_place(1, BAR1_AT));
 	cfg_wr(slot, 4, 0x6);	/* memory decoding and bus mastering on */
 	find_caps();
 	put_kv_dec("notify_mult", notify_mult);
+	if (reset && persist->boots > 1)
+		check_cold_device();
 	negotiate();
 	setup_queue();
-	if (use_msix)
+	if (reset) {
+		msix_setup();
+		put_kv_dec("boot", persist->boots);
+		if (persist->boots > 1) {
+			persist->magic = 0;
+			puts("virtio-pci: reset ok\n");
+			return 0;
+		}
+		/* Reset with the device live: MSI-X on, queue enabled, BARs moved. */
+		outb(0xcf9, 0x02);
+		outb(0xcf9, 0x06);
+		halt_forever();
+	} else if (use_msix) {
 		test_msix();
-	else if (!memcmp(test, "intx", 5))
+	} else if (!memcmp(test, "intx", 5)) {
 		test_intx();
-	else
+	} else {
 		fail("test=");
+	}
 	return 0;
 }
