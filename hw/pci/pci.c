@@ -165,6 +165,8 @@ uint32_t pci_config_read(struct pci_device *d, uint32_t addr, unsigned len)
 
 	if ((len != 1 && len != 2 && len != 4) || (addr & (len - 1)) || addr + len > PCI_CONFIG_SIZE)
 		return ~0U >> (32 - 8 * MIN(len, 4u));
+	if (d->config_read)
+		d->config_read(d, addr, len);
 	memcpy(&v, d->config + addr, len); /* little-endian host */
 	return v;
 }

@@ -4,6 +4,7 @@
  * 0x1040 + virtio ID, revision 1. BAR 0 holds the common configuration,
  * the ISR, the device configuration and the notification area (one 4-byte
  * doorbell per queue, each a KVM ioeventfd); BAR 1 the MSI-X table and PBA.
+ * The PCI configuration access capability reaches them through config space.
  * Interrupts are MSI-X vectors (irqfd) once the driver enables MSI-X, INTx
  * (the ISR, read to clear) before. Device and queue state live in the
  * virtio core, so every virtio device model works here unchanged.
@@ -35,6 +36,7 @@ struct virtio_pci {
 	uint16_t queue_sel;
 	uint16_t config_vector;
 	uint16_t queue_vector[VIRTIO_MAX_QUEUES];
+	uint8_t cfg_cap;	/* VIRTIO_PCI_CAP_PCI_CFG */
 	/* KVM_IOEVENTFD per queue doorbell (-1: plain MMIO exits), and where it is. */
 	int notify_fd[VIRTIO_MAX_QUEUES];
 	guint notify_src[VIRTIO_MAX_QUEUES];
@@ -341,12 +343,70 @@ static const struct io_ops bar_ops = {
 	.write = virtio_pci_bar_write,
 };
 
+/*
+ * The VIRTIO_PCI_CAP_PCI_CFG window: an access to its data field is an
+ * access of cap.length bytes at cap.offset of BAR cap.bar. Returns the
+ * BAR's ops and opaque, or NULL when the window is not set up validly.
+ */
+static const struct io_ops *cfg_window(struct virtio_pci *t, uint32_t addr, unsigned len,
+				       void **opaque, uint64_t *off, unsigned *size)
+{
+	const uint8_t *c = t->pci.config + t->cfg_cap;
+	unsigned data = t->cfg_cap + VIRTIO_PCI_CFG_DATA;
+	const struct pci_bar *b;
+
+	if (addr >= data + 4 || addr + len <= data || c[4] >= PCI_NUM_BARS)
+		return NULL;
+	b = &t->pci.bars[c[4]];
+	*off = pci_get32(c + 8);
+	*size = pci_get32(c + 12);
+	if (!b->size || (*size != 1 && *size != 2 && *size != 4) || (*off & (*size - 1)) ||
+	    *off + *size > b->size)
+		return NULL;
+	*opaque = b->opaque;
+	return b->ops;
+}
+
+static void config_read(struct pci_device *d, uint32_t addr, unsigned len)
+{
+	struct virtio_pci *t = container_of(d, struct virtio_pci, pci);
+	const struct io_ops *ops;
+	unsigned size;
+	uint64_t off;
+	void *opaque;
+
+	ops = cfg_window(t, addr, len, &opaque, &off, &size);
+	if (ops && ops->read)
+		pci_set32(d->config + t->cfg_cap + VIRTIO_PCI_CFG_DATA, ops->read(opaque, off, size));
+}
+
 static void config_write(struct pci_device *d, uint32_t addr, uint32_t val, unsigned len)
 {
 	struct virtio_pci *t = container_of(d, struct virtio_pci, pci);
+	const struct io_ops *ops;
+	unsigned size;
+	uint64_t off;
+	void *opaque;
 
+	ops = cfg_window(t, addr, len, &opaque, &off, &size);
+	if (ops && ops->write)
+		ops->write(opaque, off, pci_get32(d->config + t->cfg_cap + VIRTIO_PCI_CFG_DATA),
+			   size);
 	msix_config_write(&t->msix, addr, val, len);
 	update_intx(t);
+}
+
+static void add_cfg_cap(struct virtio_pci *t)
+{
+	uint8_t cap = pci_add_capability(&t->pci, PCI_CAP_ID_VNDR, 20);
+
+	g_assert(cap);
+	t->cfg_cap = cap;
+	t->pci.config[cap + 2] = 20;
+	t->pci.config[cap + 3] = VIRTIO_PCI_CAP_PCI_CFG;
+	/* bar, offset, length and the data window are the driver's. */
+	t->pci.wmask[cap + 4] = 0xff;
+	memset(t->pci.wmask + cap + 8, 0xff, 12);
 }
 
 static void add_virtio_cap(struct virtio_pci *t, uint8_t type, uint32_t offset, uint32_t length,
@@ -374,6 +434,7 @@ static void virtio_pci_reset(void *opaque)
 	transport_reset(t);
 	virtio_device_reset(t->vdev);
 	msix_reset(&t->msix);
+	memset(t->pci.config + t->cfg_cap + 4, 0, 16);
 	pci_device_reset(&t->pci);
 }
 
@@ -401,6 +462,7 @@ struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, unsig
 			class_of(id), VIRTIO_PCI_VENDOR, VIRTIO_PCI_SUBSYS);
 	t->pci.config[PCI_REVISION_ID] = 1;	/* modern-only device */
 	t->pci.opaque = t;
+	t->pci.config_read = config_read;
 	t->pci.config_write = config_write;
 	t->pci.bar_moved = bar_moved;
 	pci_register_bar(&t->pci, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE, &bar_ops, t);
@@ -419,6 +481,7 @@ struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, unsig
 		       MAX(vdev->ops->config_size, (size_t)4), 16);
 	add_virtio_cap(t, VIRTIO_PCI_CAP_NOTIFY_CFG, VIRTIO_PCI_NOTIFY_OFFSET,
 		       vdev->num_queues * VIRTIO_PCI_NOTIFY_MULT, 20);
+	add_cfg_cap(t);
 	transport_reset(t);
 	setup_ioeventfds(t);
 	if (pci_device_plug(&t->pci, slot, err) < 0)

@@ -41,7 +41,7 @@ def check_layout(r, slot):
     check_in('pci=%d:0x10421af4' % slot, r.lines(), 'virtio-blk-pci (1af4:1042)')
     check_eq(r.value('bar0_size'), '0x00004000', 'BAR 0 size')
     check_eq(r.value('bar1_size'), '0x00001000', 'BAR 1 (MSI-X) size')
-    check_eq(r.value('caps'), '5', 'MSI-X + 4 virtio capabilities')
+    check_eq(r.value('caps'), '6', 'MSI-X + 5 virtio capabilities')
     check_eq(r.value('notify_mult'), '4', 'notify_off_multiplier')
 
 

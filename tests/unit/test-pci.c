@@ -326,11 +326,15 @@ START_TEST(virtio_caps)
 			ck_assert_uint_eq(cfg_read(4, pos + 12, 4), 8);
 			seen |= 16;
 			break;
+		case VIRTIO_PCI_CAP_PCI_CFG:
+			ck_assert_uint_eq(cfg_read(4, pos + 2, 1), 20);
+			seen |= 32;
+			break;
 		default:
 			ck_abort_msg("unexpected virtio capability");
 		}
 	}
-	ck_assert_uint_eq(seen, 31);
+	ck_assert_uint_eq(seen, 63);
 	/* BAR 0 is 16 KiB, BAR 1 (MSI-X) 4 KiB. */
 	cfg_write(4, PCI_BASE_ADDRESS_0, 0xffffffff, 4);
 	ck_assert_uint_eq(cfg_read(4, PCI_BASE_ADDRESS_0, 4), 0xffffc000);
@@ -429,6 +433,58 @@ START_TEST(virtio_intx)
 	virtio_config_changed(&vdev);
 	ck_assert_uint_eq(brd(VIRTIO_PCI_ISR_OFFSET, 1), VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG);
 	ck_assert(!d->intx_asserted);
+}
+END_TEST
+
+static uint8_t find_vcap(uint8_t type)
+{
+	for (unsigned pos = cfg_read(4, PCI_CAPABILITY_LIST, 1); pos; pos = cfg_read(4, pos + 1, 1))
+		if (cfg_read(4, pos, 1) == PCI_CAP_ID_VNDR && cfg_read(4, pos + 3, 1) == type)
+			return pos;
+	ck_abort_msg("no such virtio capability");
+	return 0;
+}
+
+START_TEST(virtio_cfg_window)
+{
+	uint8_t cap;
+
+	virtio_setup();
+	cap = find_vcap(VIRTIO_PCI_CAP_PCI_CFG);
+	/* Not set up: the data field is plain storage, nothing reaches the BAR. */
+	ck_assert_uint_eq(cfg_read(4, cap + 16, 4), 0);
+	/* num_queues (2 bytes at 0x12 of BAR 0) through config space. */
+	cfg_write(4, cap + 4, 0, 1);
+	cfg_write(4, cap + 8, VIRTIO_PCI_COMMON_NUMQ, 4);
+	cfg_write(4, cap + 12, 2, 4);
+	ck_assert_uint_eq(cfg_read(4, cap + 16, 4) & 0xffff, 2);
+	/* A status write goes to the device. */
+	cfg_write(4, cap + 8, VIRTIO_PCI_COMMON_STATUS, 4);
+	cfg_write(4, cap + 12, 1, 4);
+	cfg_write(4, cap + 16, VIRTIO_STATUS_ACKNOWLEDGE, 4);
+	ck_assert_uint_eq(vdev.status, VIRTIO_STATUS_ACKNOWLEDGE);
+	ck_assert_uint_eq(cfg_read(4, cap + 16, 1), VIRTIO_STATUS_ACKNOWLEDGE);
+	/* Bad lengths, misaligned offsets, BARs out of range or absent: ignored. */
+	cfg_write(4, cap + 12, 3, 4);
+	cfg_write(4, cap + 16, 0, 4);
+	ck_assert_uint_eq(vdev.status, VIRTIO_STATUS_ACKNOWLEDGE);
+	cfg_write(4, cap + 8, VIRTIO_PCI_COMMON_STATUS + 1, 4);
+	cfg_write(4, cap + 12, 2, 4);
+	cfg_write(4, cap + 16, 0, 4);
+	ck_assert_uint_eq(vdev.status, VIRTIO_STATUS_ACKNOWLEDGE);
+	cfg_write(4, cap + 4, 3, 1);
+	cfg_write(4, cap + 8, 0, 4);
+	cfg_write(4, cap + 12, 4, 4);
+	cfg_read(4, cap + 16, 4);
+	cfg_write(4, cap + 4, 7, 1);
+	cfg_read(4, cap + 16, 4);
+	cfg_write(4, cap + 4, 0, 1);
+	cfg_write(4, cap + 8, VIRTIO_PCI_BAR_SIZE - 2, 4);
+	cfg_read(4, cap + 16, 4);
+	/* A system reset clears the window. */
+	reset_run_all();
+	ck_assert_uint_eq(cfg_read(4, cap + 8, 4), 0);
+	ck_assert_uint_eq(cfg_read(4, cap + 4, 1), 0);
 }
 END_TEST
 
@@ -615,6 +671,7 @@ static Suite *pci_suite(void)
 	tcase_add_test(tc, virtio_common);
 	tcase_add_test(tc, virtio_intx);
 	tcase_add_test(tc, virtio_msix);
+	tcase_add_test(tc, virtio_cfg_window);
 	tcase_add_test(tc, device_options);
 	tcase_add_test(tc, acpi_dsdt);
 	suite_add_tcase(s, tc);

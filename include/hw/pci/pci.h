@@ -83,6 +83,8 @@ struct pci_device {
 	bool intx_asserted;	/* what it drives on the shared line (not disabled) */
 	/* Optional hooks of the device model. */
 	void *opaque;
+	/* Before the core reads config bytes: refresh what is computed on demand. */
+	void (*config_read)(struct pci_device *d, uint32_t addr, unsigned len);
 	/* After the core applied a config write (capability registers, ...). */
 	void (*config_write)(struct pci_device *d, uint32_t addr, uint32_t val, unsigned len);
 	/* BAR n moved (or was unmapped: addr PCI_BAR_UNMAPPED); e.g. ioeventfds. */

@@ -30,6 +30,9 @@
 #define VIRTIO_PCI_NOTIFY_OFFSET 0x3000
 #define VIRTIO_PCI_NOTIFY_MULT 4	/* queue q's doorbell at NOTIFY_OFFSET + 4 * q */
 
+/* VIRTIO_PCI_CAP_PCI_CFG: bar (+4), offset (+8), length (+12), then the data window. */
+#define VIRTIO_PCI_CFG_DATA 16
+
 /* Common configuration structure (4.1.4.3). */
 #define VIRTIO_PCI_COMMON_DFSELECT 0x00
 #define VIRTIO_PCI_COMMON_DF 0x04
