@@ -62,7 +62,7 @@ BAD = [
     (['-qmp', 'bogus'], '-qmp bogus:'),
     (['-display', 'gtk'], '-display gtk:'),
     (['-vga', 'std'], '-vga std:'),
-    (['-netdev', 'user'], "-netdev: Parameter 'id' is missing"),
+    (['-netdev', 'tap'], "-netdev: Parameter 'id' is missing"),
     (['-object', 'iothread,id=io'], "'iothread'"),
     (['-audiodev', 'pa,id=a'], "'pa'"),
     (['-sandbox', 'on'], 'seccomp'),
