@@ -141,11 +141,20 @@ int x86_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **er
 		error_setg(err, "KVM: GSI %u is not an MSI route", gsi);
 		return -EINVAL;
 	}
-	if (msi_routes[i].addr == addr && msi_routes[i].data == data)
+	uint64_t old_addr = msi_routes[i].addr;
+	uint32_t old_data = msi_routes[i].data;
+
+	if (old_addr == addr && old_data == data)
 		return 0;
 	msi_routes[i].addr = addr;
 	msi_routes[i].data = data;
-	return set_gsi_routing(err);
+	if (set_gsi_routing(err) < 0) {
+		/* A route KVM refused must not spoil the table for the others. */
+		msi_routes[i].addr = old_addr;
+		msi_routes[i].data = old_data;
+		return -EINVAL;
+	}
+	return 0;
 }
 
 void x86_msi_route_del(unsigned gsi)

@@ -125,9 +125,10 @@ static void update_bars(struct pci_device *d)
 			io_region_del(IO_SPACE_MMIO, old);
 		b->mapped = PCI_BAR_UNMAPPED;
 		if (want != PCI_BAR_UNMAPPED) {
+			/* The guest's choice: said once, not for every config write. */
 			if (io_region_add(IO_SPACE_MMIO, want, b->size, b->ops, b->opaque, d->name) < 0)
-				warn_report("%s: BAR %u at 0x%" G_GINT64_MODIFIER "x overlaps another "
-					    "region; not decoded", d->name, n, want);
+				warn_report_once("%s: BAR %u at 0x%" G_GINT64_MODIFIER "x overlaps "
+						 "another region; not decoded", d->name, n, want);
 			else
 				b->mapped = want;
 		}

@@ -167,6 +167,16 @@ START_TEST(bars)
 	ck_assert(!mmio_claimed(0xe0000000));
 	ck_assert(mmio_claimed(0xe0100000));
 	ck_assert_uint_eq(moved_to, 0xe0100000);
+	/* Another function's BAR over it: refused (not decoded), the first one stays. */
+	{
+		struct pci_device *e = test_dev(5);
+
+		cfg_write(5, PCI_BASE_ADDRESS_0, 0xe0100000, 4);
+		cfg_write(5, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+		ck_assert_uint_eq(e->bars[0].mapped, PCI_BAR_UNMAPPED);
+		ck_assert_uint_eq(d->bars[0].mapped, 0xe0100000);
+		cfg_write(5, PCI_COMMAND, 0, 2);
+	}
 	/* Decoding off: nothing claimed. */
 	cfg_write(3, PCI_COMMAND, 0, 2);
 	ck_assert(!mmio_claimed(0xe0100000));
