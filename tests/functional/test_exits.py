@@ -101,7 +101,7 @@ def bad_instruction_internal_error_keeps_process(env):
 def triple_fault_resets(env):
     if pvm_host():
         raise Skip('kvm_pvm reports a triple fault as an emulation failure, not '
-                   'KVM_EXIT_SHUTDOWN; runs on standard KVM')
+                   'KVM_EXIT_SHUTDOWN; tests/nested/run-x86 checks it on a real KVM')
     vm, q = start(env, 'triple')
     try:
         ev = q.wait_event('RESET', timeout=30)
@@ -117,7 +117,8 @@ def triple_fault_resets(env):
 @keeltest.test
 def triple_fault_no_reboot_shuts_down(env):
     if pvm_host():
-        raise Skip('kvm_pvm reports a triple fault as an emulation failure')
+        raise Skip('kvm_pvm reports a triple fault as an emulation failure; '
+                   'tests/nested/run-x86 checks it on a real KVM')
     vm, q = start(env, 'triple', ['-no-reboot'])
     try:
         ev = q.wait_event('SHUTDOWN', timeout=30)
