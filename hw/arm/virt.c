@@ -231,16 +231,3 @@ static const struct machine_type virt_machine = {
 	.init = virt_init,
 };
 MACHINE_TYPE_REGISTER(virt_machine)
-
-static int none_init(struct machine_config *cfg, GError **err)
-{
-	return 0;
-}
-
-static const struct machine_type none_machine = {
-	.name = "none",
-	.desc = "empty machine",
-	.max_cpus = 0, /* the caller creates no vCPU for it */
-	.init = none_init,
-};
-MACHINE_TYPE_REGISTER(none_machine)

@@ -3,7 +3,7 @@
  * The x86_64 machine: RAM with the PC holes, the in-kernel irqchip and PIT,
  * ACPI and MP tables, fw_cfg, the legacy reset ports and COM ports. "pc" (alias
  * of "pc-i440fx-7.2") is the same machine plus a PCI host bridge (hw/pci).
- * "none" builds nothing (libvirt probes).
+ * ("none", for libvirt's probe, is in hw/core/machine-none.c.)
  */
 #include <errno.h>
 #include <string.h>
@@ -256,16 +256,3 @@ static const struct machine_type pc_machine = {
 	.init = pc_init,
 };
 MACHINE_TYPE_REGISTER(pc_machine)
-
-static int none_init(struct machine_config *cfg, GError **err)
-{
-	return 0;
-}
-
-static const struct machine_type none_machine = {
-	.name = "none",
-	.desc = "empty machine",
-	.max_cpus = 0,	/* the caller creates no vCPU for it */
-	.init = none_init,
-};
-MACHINE_TYPE_REGISTER(none_machine)

@@ -254,17 +254,3 @@ static const struct machine_type pseries_machine = {
 	.init = spapr_init,
 };
 MACHINE_TYPE_REGISTER(pseries_machine)
-
-/* libvirt probes capabilities with "-machine none": no RAM, no vCPUs. */
-static int none_init(struct machine_config *cfg, GError **err)
-{
-	return 0;
-}
-
-static const struct machine_type none_machine = {
-	.name = "none",
-	.desc = "empty machine",
-	.max_cpus = 0, /* the caller creates no vCPU for it */
-	.init = none_init,
-};
-MACHINE_TYPE_REGISTER(none_machine)
