@@ -2,7 +2,9 @@
 /*
  * -drive: QEMU's legacy block option, for raw images only. The command
  * line keeps the checked options in machine_config.drives; a device opens
- * its drive by id when it is created (drive_claim).
+ * its drive by id when it is created (drive_claim). -blockdev nodes
+ * (block/blockdev.c) are checked and opened through the same code, as -drive
+ * options.
  */
 #include <errno.h>
 #include <string.h>
@@ -21,7 +23,7 @@ static const char *const cache_names[] = {
 	[BLK_CACHE_UNSAFE] = "unsafe",
 };
 
-/* Drives already opened by a device (ids), so a drive backs one device only. */
+/* Drives already opened by a device: name -> the device's id ("" if none). */
 static GHashTable *claimed;
 
 static int parse_cache(const char *v, enum blk_cache_mode *out)
@@ -44,11 +46,12 @@ static bool one_of(const char *v, const char *const *ok)
 }
 
 /* Check everything that can be checked without opening the file. */
-static int drive_check(struct kopts *o, GError **err)
+int drive_opts_check(struct kopts *o, GError **err)
 {
 	static const char *const ifs[] = { "virtio", "none", NULL };
 	static const char *const aios[] = { "threads", NULL };
 	static const char *const discards[] = { "ignore", "off", "unmap", "on", NULL };
+	static const char *const lockings[] = { "auto", "on", "off", NULL };
 	const char *v;
 	enum blk_cache_mode cache;
 	bool ro;
@@ -88,6 +91,11 @@ static int drive_check(struct kopts *o, GError **err)
 		error_setg(err, "invalid discard option '%s'", v);
 		return -1;
 	}
+	v = kopts_get(o, "file.locking");
+	if (v && !one_of(v, lockings)) {
+		error_setg(err, "invalid locking option '%s' (auto, on or off)", v);
+		return -1;
+	}
 	if (kopts_get_bool(o, "readonly", false, &ro, err) < 0)
 		return -1;
 	v = kopts_get(o, "id");
@@ -118,7 +126,7 @@ int drive_add(struct machine_config *cfg, const char *optstr, GError **err)
 
 	if (!o)
 		return -1;
-	if (drive_check(o, err) < 0)
+	if (drive_opts_check(o, err) < 0)
 		goto bad;
 	iface = kopts_get(o, "if") ?: "virtio";
 	id = kopts_get(o, "id");
@@ -141,10 +149,17 @@ int drive_add(struct machine_config *cfg, const char *optstr, GError **err)
 		error_setg(err, "Duplicate ID '%s' for drive", id);
 		goto bad;
 	}
+	for (unsigned i = 0; cfg->blockdevs && i < cfg->blockdevs->len; i++) {
+		if (!g_strcmp0(kopts_get(cfg->blockdevs->pdata[i], "node-name"), id)) {
+			error_setg(err, "Device name '%s' conflicts with an existing node name", id);
+			goto bad;
+		}
+	}
 	if (!strcmp(iface, "virtio")) {
 		struct kopts *dev = kopts_new();
 
-		kopts_set(dev, "driver", "virtio-blk-device");
+		/* virtio-blk-pci on a machine with a PCI bus, as in QEMU */
+		kopts_set(dev, "driver", "virtio-blk");
 		kopts_set(dev, "drive", id);
 		g_ptr_array_add(cfg->devices, dev);
 	}
@@ -155,35 +170,74 @@ bad:
 	return -1;
 }
 
-struct blk_backend *drive_claim(const char *id, const char **serial, GError **err)
+struct blk_backend *drive_opts_open(struct kopts *o, int write_cache, GError **err)
 {
-	struct kopts *o = drive_find(&machine_cfg, id);
 	struct blk_open_opts bo = { 0 };
-	struct blk_backend *b;
 
-	if (!o) {
-		error_setg(err, "Property 'drive': drive '%s' not found (use -drive ...,id=%s)",
-			   id, id);
-		return NULL;
-	}
-	if (claimed && g_hash_table_contains(claimed, id)) {
-		error_setg(err, "Property 'drive': drive '%s' is already in use by another "
-			   "device", id);
-		return NULL;
-	}
 	bo.path = kopts_get(o, "file");
 	if (kopts_get_bool(o, "readonly", false, &bo.readonly, err) < 0)
 		return NULL;
 	if (kopts_get(o, "cache"))
 		parse_cache(kopts_get(o, "cache"), &bo.cache);
+	/* The device's write-cache= overrides the drive's (QEMU's blkconf). */
+	if (write_cache == 1 && bo.cache == BLK_CACHE_WRITETHROUGH)
+		bo.cache = BLK_CACHE_WRITEBACK;
+	else if (write_cache == 1 && bo.cache == BLK_CACHE_DIRECTSYNC)
+		bo.cache = BLK_CACHE_NONE;
+	else if (write_cache == 0 && bo.cache == BLK_CACHE_WRITEBACK)
+		bo.cache = BLK_CACHE_WRITETHROUGH;
+	else if (write_cache == 0 && bo.cache == BLK_CACHE_NONE)
+		bo.cache = BLK_CACHE_DIRECTSYNC;
 	bo.discard = !g_strcmp0(kopts_get(o, "discard"), "unmap") ||
 		     !g_strcmp0(kopts_get(o, "discard"), "on");
-	b = blk_open(&bo, err);
+	bo.no_lock = !g_strcmp0(kopts_get(o, "file.locking"), "off");
+	return blk_open(&bo, err);
+}
+
+struct blk_backend *drive_claim(const char *name, const struct drive_user *u,
+				const char **serial, GError **err)
+{
+	struct kopts *o = drive_find(&machine_cfg, name);
+	g_autoptr(GError) nerr = NULL;
+	struct kopts *node = NULL;
+	struct blk_backend *b;
+
+	if (!o) {
+		node = blockdev_drive_opts(name, &nerr);
+		if (!node && nerr) {
+			g_propagate_error(err, g_steal_pointer(&nerr));
+			return NULL;
+		}
+		if (!node) {
+			error_setg(err, "Property 'drive': drive '%s' not found (use -drive ...,"
+				   "id=%s or -blockdev ...,node-name=%s)", name, name, name);
+			return NULL;
+		}
+		o = node;
+	}
+	if (claimed && g_hash_table_contains(claimed, name)) {
+		error_setg(err, "Property 'drive': drive '%s' is already in use by another "
+			   "device", name);
+		kopts_free(node);
+		return NULL;
+	}
+	b = drive_opts_open(o, u->write_cache, err);
+	*serial = node ? NULL : kopts_get(o, "serial");
+	kopts_free(node);
 	if (!b)
 		return NULL;
 	if (!claimed)
-		claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_hash_table_add(claimed, g_strdup(id));
-	*serial = kopts_get(o, "serial");
+		claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_insert(claimed, g_strdup(name), g_strdup(u->id ?: ""));
 	return b;
+}
+
+bool drive_claimed(const char *name, const char **dev_id)
+{
+	const char *id = claimed ? g_hash_table_lookup(claimed, name) : NULL;
+
+	if (!id)
+		return false;
+	*dev_id = *id ? id : NULL;
+	return true;
 }

@@ -110,7 +110,7 @@ struct blk_backend *blk_open(const struct blk_open_opts *o, GError **err)
 		goto fail;
 	}
 	b->is_blockdev = S_ISBLK(st.st_mode);
-	if (lock_image(b, err) < 0)
+	if (!o->no_lock && lock_image(b, err) < 0)
 		goto fail;
 	end = lseek(b->fd, 0, SEEK_END);
 	if (end < 0) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "block/block.h"
 #include "monitor/qmp.h"
 #include "system/machine.h"
 #include "system/opts.h"
@@ -329,7 +330,7 @@ static JsonNode *qmp_empty_list(struct qmp_session *s, JsonObject *args, GError 
 	return empty_list();
 }
 
-/* ---- block devices (-drive) ---- */
+/* ---- block devices (-drive, -blockdev) ---- */
 
 static const char *opt(struct kopts *o, const char *key)
 {
@@ -339,7 +340,8 @@ static const char *opt(struct kopts *o, const char *key)
 	return NULL;
 }
 
-static void add_image(JsonBuilder *b, const char *file, bool ro)
+/* drv is the node's driver (raw, file, host_device); the image format is raw. */
+static void add_image(JsonBuilder *b, const char *file, bool ro, const char *drv)
 {
 	struct stat st;
 
@@ -348,7 +350,7 @@ static void add_image(JsonBuilder *b, const char *file, bool ro)
 	json_builder_set_member_name(b, "ro");
 	json_builder_add_boolean_value(b, ro);
 	json_builder_set_member_name(b, "drv");
-	json_builder_add_string_value(b, "raw");
+	json_builder_add_string_value(b, drv);
 	json_builder_set_member_name(b, "encrypted");
 	json_builder_add_boolean_value(b, false);
 	json_builder_set_member_name(b, "backing_file_depth");
@@ -358,7 +360,7 @@ static void add_image(JsonBuilder *b, const char *file, bool ro)
 	json_builder_set_member_name(b, "filename");
 	json_builder_add_string_value(b, file);
 	json_builder_set_member_name(b, "format");
-	json_builder_add_string_value(b, "raw");
+	json_builder_add_string_value(b, drv);
 	json_builder_set_member_name(b, "virtual-size");
 	json_builder_add_int_value(b, !stat(file, &st) ? st.st_size : 0);
 	json_builder_end_object(b);
@@ -372,35 +374,74 @@ static bool drive_ro(struct kopts *o)
 	return v && !parse_bool(v, &ro) && ro;
 }
 
+/*
+ * One block backend: a -drive (device = its id), or a -blockdev node a
+ * device attached (device "", as in QEMU). qdev is the QOM path of the
+ * device's virtio backend, by which libvirt matches its disks.
+ */
+static void add_backend(JsonBuilder *b, const char *device, const char *name,
+			const char *node_name, const char *file, bool ro, const char *drv)
+{
+	const char *dev_id = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "device");
+	json_builder_add_string_value(b, device);
+	if (drive_claimed(name, &dev_id) && dev_id) {
+		g_autofree char *qdev = g_strdup_printf("/machine/peripheral/%s/virtio-backend",
+							dev_id);
+
+		json_builder_set_member_name(b, "qdev");
+		json_builder_add_string_value(b, qdev);
+	}
+	json_builder_set_member_name(b, "locked");
+	json_builder_add_boolean_value(b, false);
+	json_builder_set_member_name(b, "removable");
+	json_builder_add_boolean_value(b, false);
+	json_builder_set_member_name(b, "type");
+	json_builder_add_string_value(b, "unknown");
+	if (file) {
+		json_builder_set_member_name(b, "inserted");
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "node-name");
+		json_builder_add_string_value(b, node_name);
+		add_image(b, file, ro, drv);
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+}
+
 static JsonNode *qmp_query_block(struct qmp_session *s, JsonObject *args, GError **err)
 {
 	JsonBuilder *b = json_builder_new_immutable();
 	GPtrArray *drives = machine_cfg.drives;
+	struct blockdev_info bi;
+	const char *dev_id;
 
 	json_builder_begin_array(b);
 	for (guint i = 0; drives && i < drives->len; i++) {
 		struct kopts *o = drives->pdata[i];
-		const char *file = opt(o, "file");
+		const char *id = opt(o, "id") ?: "";
 
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "device");
-		json_builder_add_string_value(b, opt(o, "id") ?: "");
-		json_builder_set_member_name(b, "locked");
-		json_builder_add_boolean_value(b, false);
-		json_builder_set_member_name(b, "removable");
-		json_builder_add_boolean_value(b, false);
-		json_builder_set_member_name(b, "type");
-		json_builder_add_string_value(b, "unknown");
-		if (file) {
-			json_builder_set_member_name(b, "inserted");
-			json_builder_begin_object(b);
-			add_image(b, file, drive_ro(o));
-			json_builder_end_object(b);
-		}
-		json_builder_end_object(b);
+		add_backend(b, id, id, id, opt(o, "file"), drive_ro(o), "raw");
 	}
+	/* A -blockdev node is a backend only once a device uses it. */
+	for (unsigned i = 0; blockdev_info(i, &bi); i++)
+		if (drive_claimed(bi.node_name, &dev_id))
+			add_backend(b, "", bi.node_name, bi.node_name, bi.filename, bi.ro,
+				    bi.driver);
 	json_builder_end_array(b);
 	return builder_finish(b);
+}
+
+static void add_node(JsonBuilder *b, const char *name, const char *file, bool ro,
+		     const char *drv)
+{
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "node-name");
+	json_builder_add_string_value(b, name);
+	add_image(b, file, ro, drv);
+	json_builder_end_object(b);
 }
 
 static JsonNode *qmp_query_named_block_nodes(struct qmp_session *s, JsonObject *args,
@@ -408,6 +449,7 @@ static JsonNode *qmp_query_named_block_nodes(struct qmp_session *s, JsonObject *
 {
 	JsonBuilder *b = json_builder_new_immutable();
 	GPtrArray *drives = machine_cfg.drives;
+	struct blockdev_info bi;
 
 	/* One node per -drive (a raw file has no format layer), named by its id. */
 	json_builder_begin_array(b);
@@ -415,14 +457,12 @@ static JsonNode *qmp_query_named_block_nodes(struct qmp_session *s, JsonObject *
 		struct kopts *o = drives->pdata[i];
 		const char *file = opt(o, "file");
 
-		if (!file)
-			continue;
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "node-name");
-		json_builder_add_string_value(b, opt(o, "id") ?: "");
-		add_image(b, file, drive_ro(o));
-		json_builder_end_object(b);
+		if (file)
+			add_node(b, opt(o, "id") ?: "", file, drive_ro(o), "raw");
 	}
+	/* Every -blockdev node: a raw node and its file node are two. */
+	for (unsigned i = 0; blockdev_info(i, &bi); i++)
+		add_node(b, bi.node_name, bi.filename, bi.ro, bi.driver);
 	json_builder_end_array(b);
 	return builder_finish(b);
 }

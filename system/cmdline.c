@@ -127,7 +127,11 @@ static const char usage_text[] =
 	"  -device DRIVER[,prop=value...] | -device JSON   add a device (-device help)\n"
 	"  -drive file=IMG[,format=raw][,if=virtio|none][,id=ID][,readonly=on]\n"
 	"         [,cache=writeback|none|writethrough|directsync|unsafe][,aio=threads]\n"
-	"                             a raw disk image (if=virtio adds a virtio-blk-device)\n"
+	"                             a raw disk image (if=virtio adds a virtio-blk: virtio-blk-pci\n"
+	"                             on a machine with a PCI bus, else virtio-blk-device)\n"
+	"  -blockdev driver=raw,node-name=N,file.driver=file,file.filename=IMG | -blockdev JSON\n"
+	"                             a block node (raw over file or host_device) for\n"
+	"                             -device virtio-blk-*,drive=N\n"
 	"  -netdev user|tap,id=ID[,...] | -netdev JSON   host network backend (-netdev help)\n"
 	"  -nic user|tap|none[,model=virtio-net-device][,mac=M][,...]  a NIC and its backend\n"
 	"  -global DRIVER.PROP=VALUE  default property for -device DRIVER\n"
@@ -861,6 +865,11 @@ static int opt_drive(struct ctx *x, const char *arg, GError **err)
 	return drive_add(x->cfg, arg, err);
 }
 
+static int opt_blockdev(struct ctx *x, const char *arg, GError **err)
+{
+	return blockdev_add(x->cfg, arg, err);
+}
+
 static int opt_global(struct ctx *x, const char *arg, GError **err)
 {
 	struct globalprop *g;
@@ -1148,6 +1157,7 @@ static const struct option options[] = {
 	{ "daemonize", false, opt_daemonize },
 	{ "device", true, opt_device },
 	{ "drive", true, opt_drive },
+	{ "blockdev", true, opt_blockdev },
 	{ "global", true, opt_global },
 	{ "object", true, opt_object },
 	{ "netdev", true, opt_netdev },
@@ -1380,6 +1390,7 @@ static void config_init(struct machine_config *cfg)
 	cfg->serials = g_ptr_array_new_with_free_func(g_free);
 	cfg->monitors = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
 	cfg->drives = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
+	cfg->blockdevs = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
 }
 
 void cmdline_config_free(struct machine_config *cfg)
@@ -1401,6 +1412,8 @@ void cmdline_config_free(struct machine_config *cfg)
 		g_ptr_array_free(cfg->monitors, TRUE);
 	if (cfg->drives)
 		g_ptr_array_free(cfg->drives, TRUE);
+	if (cfg->blockdevs)
+		g_ptr_array_free(cfg->blockdevs, TRUE);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

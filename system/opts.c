@@ -270,20 +270,27 @@ static char *double_str(double d)
 
 /*
  * Members become keys in their order; strings stay as they are, integers and
- * doubles are printed, booleans become on/off. Nested values and null have no
- * key=value form and are refused.
+ * doubles are printed, booleans become on/off. A nested object becomes dotted
+ * keys ("cache":{"direct":true} -> cache.direct=on, QEMU's flattening) when
+ * nested is set; otherwise, like arrays and null, it is refused.
  */
-static struct kopts *kopts_from_json_object(JsonObject *obj, GError **err)
+static int json_object_to_kopts(struct kopts *o, JsonObject *obj, const char *prefix,
+				bool nested, GError **err)
 {
-	struct kopts *o = kopts_new();
 	JsonObjectIter it;
 	const char *key;
 	JsonNode *node;
 
 	json_object_iter_init(&it, obj);
 	while (json_object_iter_next(&it, &key, &node)) {
+		g_autofree char *name = prefix ? g_strdup_printf("%s.%s", prefix, key) : g_strdup(key);
 		g_autofree char *val = NULL;
 
+		if (nested && JSON_NODE_HOLDS_OBJECT(node)) {
+			if (json_object_to_kopts(o, json_node_get_object(node), name, nested, err) < 0)
+				return -1;
+			continue;
+		}
 		if (JSON_NODE_HOLDS_VALUE(node)) {
 			GType t = json_node_get_value_type(node);
 
@@ -297,22 +304,20 @@ static struct kopts *kopts_from_json_object(JsonObject *obj, GError **err)
 				val = double_str(json_node_get_double(node));
 		}
 		if (!val) {
-			error_setg(err, "JSON member '%s': only strings, numbers and booleans "
-					"are supported", key);
-			kopts_free(o);
-			return NULL;
+			error_setg(err, "JSON member '%s': only %sstrings, numbers and booleans "
+					"are supported", name, nested ? "objects, " : "");
+			return -1;
 		}
-		kopts_set(o, key, val);
+		if (kopts_has(o, name)) {
+			error_setg(err, "JSON member '%s' is given twice", name);
+			return -1;
+		}
+		kopts_set(o, name, val);
 	}
-	return o;
+	return 0;
 }
 
-/*
- * Members become keys in their order; strings stay as they are, integers and
- * doubles are printed, booleans become on/off. Nested values and null have no
- * key=value form and are refused.
- */
-struct kopts *kopts_parse_json(const char *json, GError **err)
+static struct kopts *parse_json(const char *json, bool nested, GError **err)
 {
 	g_autoptr(GError) jerr = NULL;
 	JsonParser *parser;
@@ -331,10 +336,22 @@ struct kopts *kopts_parse_json(const char *json, GError **err)
 		error_setg(err, "JSON value must be an object");
 		goto out;
 	}
-	o = kopts_from_json_object(json_node_get_object(root), err);
+	o = kopts_new();
+	if (json_object_to_kopts(o, json_node_get_object(root), NULL, nested, err) < 0)
+		g_clear_pointer(&o, kopts_free);
 out:
 	g_object_unref(parser);
 	return o;
+}
+
+struct kopts *kopts_parse_json(const char *json, GError **err)
+{
+	return parse_json(json, false, err);
+}
+
+struct kopts *kopts_parse_json_nested(const char *json, GError **err)
+{
+	return parse_json(json, true, err);
 }
 
 unsigned kopts_count(const struct kopts *o)

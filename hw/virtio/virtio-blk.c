@@ -273,24 +273,36 @@ static const struct virtio_device_ops blk_ops = {
 
 static int virtio_blk_create(struct kopts *props, GError **err)
 {
-	const char *drive, *id, *serial = NULL, *s;
+	const char *drive, *serial = NULL, *s, *wc;
+	struct drive_user user = { .write_cache = -1 };
 	g_autofree char *name = NULL;
 	struct virtio_blk *b;
 	struct blk_backend *blk;
-	bool ioeventfd;
+	bool ioeventfd, on;
 
 	drive = kopts_get(props, "drive");
-	id = kopts_get(props, "id");
+	user.id = kopts_get(props, "id");
 	s = kopts_get(props, "serial");
 	kopts_get(props, "bootindex"); /* libvirt passes it; firmware boot order is not ours */
-	if (kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0 ||
-	    kopts_check_unused(props, "virtio-blk-device", err) < 0)
+	if (kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0)
+		return -EINVAL;
+	/* write-cache=auto takes the drive's cache mode; on/off override it (WCE). */
+	wc = kopts_get(props, "write-cache");
+	if (wc && strcmp(wc, "auto")) {
+		if (parse_bool(wc, &on) < 0) {
+			error_setg(err, "virtio-blk-device: Property 'write-cache' takes on, off "
+				   "or auto, not '%s'", wc);
+			return -EINVAL;
+		}
+		user.write_cache = on;
+	}
+	if (kopts_check_unused(props, "virtio-blk-device", err) < 0)
 		return -EINVAL;
 	if (!drive) {
 		error_setg(err, "virtio-blk-device: Property 'drive' is missing");
 		return -EINVAL;
 	}
-	blk = drive_claim(drive, &serial, err);
+	blk = drive_claim(drive, &user, &serial, err);
 	if (!blk)
 		return -EINVAL;
 	b = g_new0(struct virtio_blk, 1);
@@ -301,7 +313,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 		serial = s;
 	if (serial)
 		memcpy(b->serial, serial, MIN(strlen(serial), sizeof(b->serial)));
-	name = g_strdup_printf("virtio-blk '%s'", id ?: drive);
+	name = g_strdup_printf("virtio-blk '%s'", user.id ?: drive);
 	virtio_device_init(&b->vdev, &blk_ops, name, 1, BLK_QUEUE_SIZE);
 	b->vdev.ioeventfd = ioeventfd;
 	if (!virtio_transport_plug(&b->vdev, err)) {
@@ -319,9 +331,27 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 
 static const struct device_type virtio_blk_type = {
 	.name = "virtio-blk-device",
-	.desc = "virtio block device on virtio-mmio (drive=, serial=, ioeventfd=on|off)",
+	.desc = "virtio block device on virtio-mmio (drive=, serial=, write-cache=on|off|auto, "
+		"ioeventfd=on|off)",
 	.bus = "virtio",
 	.user_creatable = true,
 	.create = virtio_blk_create,
 };
 DEVICE_TYPE_REGISTER(virtio_blk_type)
+
+/* QEMU's alias: virtio-blk-pci where the machine has a PCI bus (-M pc), else virtio-mmio. */
+static int virtio_blk_alias_create(struct kopts *props, GError **err)
+{
+	const struct device_type *t = device_type_find(virtio_pci_available() ?
+						       "virtio-blk-pci" : "virtio-blk-device");
+
+	return t->create(props, err);
+}
+
+static const struct device_type virtio_blk_alias_type = {
+	.name = "virtio-blk",
+	.desc = "virtio-blk-pci on a machine with a PCI bus, else virtio-blk-device",
+	.user_creatable = true,
+	.create = virtio_blk_alias_create,
+};
+DEVICE_TYPE_REGISTER(virtio_blk_alias_type)

@@ -590,6 +590,11 @@ static int pci_wrapper_create(struct kopts *props, const char *type, const char 
 	return ret;
 }
 
+bool virtio_pci_available(void)
+{
+	return pci_bus_present();
+}
+
 #define VIRTIO_PCI_TYPE(var, pci_name, inner, text)                                               \
 	static int var##_create(struct kopts *props, GError **err)                                 \
 	{                                                                                          \

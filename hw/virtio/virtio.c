@@ -165,6 +165,12 @@ void virtio_raise_vq_irq(struct virtqueue *vq)
 static virtio_plug_fn next_plug;
 static void *next_plug_opaque;
 
+/* Overridden by hw/virtio/virtio-pci.c where virtio-pci is built. */
+bool __attribute__((weak)) virtio_pci_available(void)
+{
+	return false;
+}
+
 void virtio_transport_select(virtio_plug_fn plug, void *opaque)
 {
 	next_plug = plug;

@@ -28,6 +28,7 @@ struct blk_open_opts {
 	enum blk_cache_mode cache;
 	bool discard;		/* discard=unmap: punch holes (QEMU's default is ignore) */
 	unsigned threads;	/* pool size; 0 = default (4) */
+	bool no_lock;		/* locking=off: no OFD lock on the image */
 };
 
 struct blk_backend;
@@ -71,13 +72,49 @@ void blk_submit(struct blk_backend *b, struct blk_req *req);
 void blk_drain(struct blk_backend *b);
 unsigned blk_inflight(const struct blk_backend *b);
 
-/* -drive: parse, check and remember; for if=virtio also add a virtio-blk-device. */
+/* -drive: parse, check and remember; for if=virtio also add a virtio-blk. */
 struct machine_config;
+struct kopts;
 int drive_add(struct machine_config *cfg, const char *optstr, GError **err);
+
+/* What a device asks of the drive it attaches (drive_claim). */
+struct drive_user {
+	const char *id;		/* the device's id=, or NULL */
+	int write_cache;	/* the device's write-cache: -1 auto, 0 off, 1 on */
+};
 /*
- * Open the backend of -drive id=ID for a device (once: a second user gets
- * an error). serial receives the drive's serial= (or NULL).
+ * Open the backend of drive NAME for a device, once (a second user gets an
+ * error): a -drive id, else a -blockdev node-name. serial receives the
+ * drive's serial= (or NULL).
  */
-struct blk_backend *drive_claim(const char *id, const char **serial, GError **err);
+struct blk_backend *drive_claim(const char *name, const struct drive_user *u,
+				const char **serial, GError **err);
+/* Whether NAME has been claimed; *dev_id then is the device's id or NULL. */
+bool drive_claimed(const char *name, const char **dev_id);
+
+/*
+ * The -drive option checks and open, shared by -blockdev: o holds -drive
+ * keys (file, readonly, cache, discard, aio, file.locking).
+ */
+int drive_opts_check(struct kopts *o, GError **err);
+struct blk_backend *drive_opts_open(struct kopts *o, int write_cache, GError **err);
+
+/*
+ * -blockdev: a protocol node (driver=file or host_device) or a raw format
+ * node over one, in QEMU's key=value (file.driver=...) or JSON form. Nodes
+ * are kept in machine_config.blockdevs; a device attaches one by node-name.
+ */
+int blockdev_add(struct machine_config *cfg, const char *optstr, GError **err);
+/* The node NAME of machine_cfg as -drive options for drive_opts_open(), or NULL. */
+struct kopts *blockdev_drive_opts(const char *name, GError **err);
+
+/* For QMP: node i of machine_cfg (false past the last). */
+struct blockdev_info {
+	const char *node_name;
+	const char *driver;	/* raw, file or host_device */
+	const char *filename;	/* the image (a raw node's too) */
+	bool ro;
+};
+bool blockdev_info(unsigned i, struct blockdev_info *out);
 
 #endif

@@ -28,6 +28,7 @@ struct machine_config {
 	GPtrArray *serials; /* const char * specs from -serial, in order */
 	GPtrArray *monitors; /* struct kopts *: mode=control,chardev=ID (from -qmp/-mon) */
 	GPtrArray *drives; /* struct kopts *: checked -drive options, each with an id (block/drive.c) */
+	GPtrArray *blockdevs; /* struct kopts *: -blockdev nodes, normalized (block/blockdev.c) */
 };
 
 extern struct machine_config machine_cfg;

@@ -18,6 +18,8 @@ struct kopts;
 struct kopts *kopts_parse(const char *str, const char *implied_key, GError **err);
 /* A flat JSON object ({"driver": "x", "n": 1, "b": true}) as options. */
 struct kopts *kopts_parse_json(const char *json, GError **err);
+/* The same, nested objects becoming dotted keys (-blockdev: {"cache":{"direct":true}}). */
+struct kopts *kopts_parse_json_nested(const char *json, GError **err);
 void kopts_free(struct kopts *o);
 struct kopts *kopts_new(void);
 void kopts_set(struct kopts *o, const char *key, const char *value);

@@ -13,6 +13,9 @@
  *         live; after the reboot the function is cold (decoding off, BARs
  *         where they were at power-on, MSI-X off and masked, status 0) and
  *         works again
+ *   rw    MSI-X completions; the capacity, the writeback bit and the serial
+ *         (GET_ID), then sector "wsec=" written with bytes (i * 7 + seed),
+ *         "seed=", flushed and read back (FLUSH and CONFIG_WCE negotiated)
  * "slot=" is the device's slot. Output lines are "key=value".
  */
 #include "guest.h"
@@ -208,8 +211,12 @@ static void find_caps(void)
 		fail("missing virtio or MSI-X capability");
 }
 
+static uint32_t want_features;	/* feature bits 0-31 the test accepts if offered */
+
 static void negotiate(void)
 {
+	uint32_t offered;
+
 	wr8(common + C_STATUS, 0);
 	if (rd8(common + C_STATUS))
 		fail("reset");
@@ -218,8 +225,10 @@ static void negotiate(void)
 	mmio_write32(common + C_DFSELECT, 1);
 	if (!(mmio_read32(common + C_DF) & 1))
 		fail("no VERSION_1");
+	mmio_write32(common + C_DFSELECT, 0);
+	offered = mmio_read32(common + C_DF);
 	mmio_write32(common + C_GFSELECT, 0);
-	mmio_write32(common + C_GF, 0);
+	mmio_write32(common + C_GF, offered & want_features);
 	mmio_write32(common + C_GFSELECT, 1);
 	mmio_write32(common + C_GF, 1);
 	wr8(common + C_STATUS, 0xb);
@@ -275,6 +284,33 @@ static void wait_done(void)
 
 	if (vio_wait_used(&q, SPINS, &len) != 0 || len != 513 || blk_status != 0)
 		fail("request not completed");
+}
+
+/* One request of type with buf (device-written if in), completed before returning. */
+static uint32_t request(uint32_t type, uint64_t sec, void *buf, uint32_t len, int in)
+{
+	uint32_t doorbell = notify + rd16(common + C_Q_NOFF) * notify_mult, used;
+	unsigned d = 0;
+
+	hdr.type = type;
+	hdr.sector = sec;
+	blk_status = 0xff;
+	q.desc[d] = (struct vio_desc){ (uint32_t)&hdr, sizeof(hdr), VIO_F_NEXT, d + 1 };
+	d++;
+	if (len) {
+		q.desc[d] = (struct vio_desc){ (uint32_t)buf, len,
+					       VIO_F_NEXT | (in ? VIO_F_WRITE : 0), d + 1 };
+		d++;
+	}
+	q.desc[d] = (struct vio_desc){ (uint32_t)&blk_status, 1, VIO_F_WRITE, 0 };
+	q.avail.ring[q.avail.idx % VQ_SIZE] = 0;
+	vio_barrier();
+	q.avail.idx++;
+	vio_barrier();
+	wr16(doorbell, 0);
+	if (vio_wait_used(&q, SPINS, &used) != 0 || blk_status != 0)
+		fail("request not completed");
+	return used;
 }
 
 static int wait_irqs(uint32_t n)
@@ -354,6 +390,32 @@ static void test_msix(void)
 	puts("virtio-pci: msix ok\n");
 }
 
+static void test_rw(const char *cmdline)
+{
+	uint32_t seed = cmdline_get_uint(cmdline, "seed", 1);
+	uint32_t wsec = cmdline_get_uint(cmdline, "wsec", 1);
+	char id[21];
+	uint32_t n;
+
+	msix_setup();
+	put_kv_dec("capacity", mmio_read32(devcfg + 0));
+	put_kv_dec("writeback", rd8(devcfg + 32));
+	memset(id, 0, sizeof(id));
+	n = request(8, 0, id, 20, 1);
+	put_kv_str("serial", id);
+	if (n > 21)
+		fail("GET_ID length");
+	for (unsigned i = 0; i < sizeof(sector); i++)
+		sector[i] = (uint8_t)(i * 7 + seed);
+	put_kv_hex("write_fnv", fnv(sector, sizeof(sector)));
+	request(1, wsec, sector, sizeof(sector), 0);
+	request(4, 0, 0, 0, 0);
+	memset(sector, 0, sizeof(sector));
+	request(0, wsec, sector, sizeof(sector), 1);
+	put_kv_hex("read_fnv", fnv(sector, sizeof(sector)));
+	puts("virtio-pci: rw ok\n");
+}
+
 static void test_intx(void)
 {
 	uint8_t line = cfg_rd8(slot, 0x3c), pin = cfg_rd8(slot, 0x3d);
@@ -412,7 +474,11 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 	slot = cmdline_get_uint(cmdline, "slot", 3);
 	int reset = !memcmp(test, "reset", 6);
 
-	use_msix = !memcmp(test, "msix", 5) || reset;
+	int rw = !memcmp(test, "rw", 3);
+
+	use_msix = !memcmp(test, "msix", 5) || reset || rw;
+	if (rw)
+		want_features = 1u << 9 | 1u << 11;	/* FLUSH, CONFIG_WCE */
 	enumerate();
 	if (reset && persist->magic == PERSIST_MAGIC) {
 		persist->boots++;
@@ -444,6 +510,8 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 		outb(0xcf9, 0x02);
 		outb(0xcf9, 0x06);
 		halt_forever();
+	} else if (rw) {
+		test_rw(cmdline);
 	} else if (use_msix) {
 		test_msix();
 	} else if (!memcmp(test, "intx", 5)) {

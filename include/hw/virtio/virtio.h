@@ -149,6 +149,8 @@ void virtio_device_break(struct virtio_device *vdev, const char *fmt, ...)
 typedef bool (*virtio_plug_fn)(struct virtio_device *vdev, void *opaque, GError **err);
 void virtio_transport_select(virtio_plug_fn plug, void *opaque);
 bool virtio_transport_plug(struct virtio_device *vdev, GError **err);
+/* Whether the machine has a PCI bus for virtio-pci (false where it is not built). */
+bool virtio_pci_available(void);
 
 /* Whether the device may process queues now. */
 static inline bool virtio_device_running(const struct virtio_device *vdev)
