@@ -342,6 +342,7 @@ bool blockdev_info(unsigned i, struct blockdev_info *out)
 	out->node_name = kopts_get(n, "node-name");
 	out->driver = kopts_get(n, "driver");
 	out->filename = kopts_get(proto, "filename");
+	out->file_node = proto == n ? NULL : kopts_get(n, "file");
 	out->ro = opt_on(n, "read-only") || opt_on(proto, "read-only");
 	return true;
 }

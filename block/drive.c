@@ -23,8 +23,22 @@ static const char *const cache_names[] = {
 	[BLK_CACHE_UNSAFE] = "unsafe",
 };
 
-/* Drives already opened by a device: name -> the device's id ("" if none). */
+/* A drive opened by a device. */
+struct claim {
+	char *dev_id;		/* NULL without id= */
+	struct blk_stats stats;
+};
+
+/* Drives already opened by a device: name -> struct claim. */
 static GHashTable *claimed;
+
+static void claim_free(gpointer p)
+{
+	struct claim *c = p;
+
+	g_free(c->dev_id);
+	g_free(c);
+}
 
 static int parse_cache(const char *v, enum blk_cache_mode *out)
 {
@@ -201,6 +215,7 @@ struct blk_backend *drive_claim(const char *name, const struct drive_user *u,
 	g_autoptr(GError) nerr = NULL;
 	struct kopts *node = NULL;
 	struct blk_backend *b;
+	struct claim *c;
 
 	if (!o) {
 		node = blockdev_drive_opts(name, &nerr);
@@ -227,17 +242,40 @@ struct blk_backend *drive_claim(const char *name, const struct drive_user *u,
 	if (!b)
 		return NULL;
 	if (!claimed)
-		claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_hash_table_insert(claimed, g_strdup(name), g_strdup(u->id ?: ""));
+		claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, claim_free);
+	c = g_new0(struct claim, 1);
+	c->dev_id = g_strdup(u->id);
+	g_hash_table_insert(claimed, g_strdup(name), c);
 	return b;
 }
 
 bool drive_claimed(const char *name, const char **dev_id)
 {
-	const char *id = claimed ? g_hash_table_lookup(claimed, name) : NULL;
+	struct claim *c = claimed ? g_hash_table_lookup(claimed, name) : NULL;
 
-	if (!id)
+	if (!c)
 		return false;
-	*dev_id = *id ? id : NULL;
+	*dev_id = c->dev_id;
 	return true;
+}
+
+struct blk_stats *drive_stats(const char *name)
+{
+	struct claim *c = claimed ? g_hash_table_lookup(claimed, name) : NULL;
+
+	return c ? &c->stats : NULL;
+}
+
+void blk_account(struct blk_stats *s, enum blk_acct_type t, uint64_t offset, uint64_t bytes,
+		 uint64_t ns, bool failed)
+{
+	if (failed) {
+		s->failed[t]++;
+		return;
+	}
+	s->ops[t]++;
+	s->bytes[t] += bytes;
+	s->total_ns[t] += ns;
+	if (t == BLK_ACCT_WRITE && offset + bytes > s->wr_highest_offset)
+		s->wr_highest_offset = offset + bytes;
 }

@@ -467,6 +467,121 @@ static JsonNode *qmp_query_named_block_nodes(struct qmp_session *s, JsonObject *
 	return builder_finish(b);
 }
 
+/* QEMU's BlockDeviceStats; backend says whether it is a device's (accounted) one. */
+static void add_stats(JsonBuilder *b, const struct blk_stats *st, bool backend)
+{
+	static const char *const prefix[BLK_ACCT_NR] = { "rd", "wr", "flush", "unmap" };
+	static const struct blk_stats zero;
+	char key[40];
+
+	if (!st)
+		st = &zero;
+	json_builder_set_member_name(b, "stats");
+	json_builder_begin_object(b);
+	for (unsigned t = 0; t < BLK_ACCT_NR; t++) {
+		const struct {
+			const char *fmt;
+			uint64_t v;
+		} f[] = {
+			{ "%s_bytes", st->bytes[t] },
+			{ "%s_operations", st->ops[t] },
+			{ "failed_%s_operations", st->failed[t] },
+			{ "invalid_%s_operations", st->invalid[t] },
+			{ "%s_total_time_ns", st->total_ns[t] },
+			{ "%s_merged", 0 },
+		};
+
+		for (unsigned i = 0; i < G_N_ELEMENTS(f); i++) {
+			/* flush has no bytes and is never merged */
+			if (t == BLK_ACCT_FLUSH && (i == 0 || i == 5))
+				continue;
+			g_snprintf(key, sizeof(key), f[i].fmt, prefix[t]);
+			json_builder_set_member_name(b, key);
+			json_builder_add_int_value(b, f[i].v);
+		}
+	}
+	json_builder_set_member_name(b, "wr_highest_offset");
+	json_builder_add_int_value(b, st->wr_highest_offset);
+	json_builder_set_member_name(b, "account_invalid");
+	json_builder_add_boolean_value(b, backend);
+	json_builder_set_member_name(b, "account_failed");
+	json_builder_add_boolean_value(b, backend);
+	json_builder_set_member_name(b, "timed_stats");
+	json_builder_begin_array(b);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+}
+
+/* The node below a device's node only knows how far writes reached. */
+static void add_parent(JsonBuilder *b, const char *node, const struct blk_stats *st)
+{
+	struct blk_stats p = { .wr_highest_offset = st ? st->wr_highest_offset : 0 };
+
+	json_builder_set_member_name(b, "parent");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "node-name");
+	json_builder_add_string_value(b, node);
+	add_stats(b, &p, false);
+	json_builder_end_object(b);
+}
+
+static void add_blockstats(JsonBuilder *b, const char *device, const char *node,
+			   const char *file_node, bool nodes)
+{
+	const char *dev_id = NULL;
+	bool used = drive_claimed(node, &dev_id);
+
+	json_builder_begin_object(b);
+	if (!nodes) {
+		json_builder_set_member_name(b, "device");
+		json_builder_add_string_value(b, device);
+	}
+	json_builder_set_member_name(b, "node-name");
+	json_builder_add_string_value(b, node);
+	if (used && dev_id) {
+		g_autofree char *qdev = g_strdup_printf("/machine/peripheral/%s/virtio-backend",
+							dev_id);
+
+		json_builder_set_member_name(b, "qdev");
+		json_builder_add_string_value(b, qdev);
+	}
+	add_stats(b, drive_stats(node), used || !nodes);
+	if (file_node)
+		add_parent(b, file_node, drive_stats(node));
+	json_builder_end_object(b);
+}
+
+/*
+ * The -drives and the -blockdev nodes devices use (query-nodes: every
+ * node instead), with what their devices accounted.
+ */
+static JsonNode *qmp_query_blockstats(struct qmp_session *s, JsonObject *args, GError **err)
+{
+	JsonBuilder *b = json_builder_new_immutable();
+	GPtrArray *drives = machine_cfg.drives;
+	bool nodes = args && json_object_get_boolean_member_with_default(args, "query-nodes",
+									  false);
+	struct blockdev_info bi;
+	const char *dev_id;
+
+	json_builder_begin_array(b);
+	for (guint i = 0; drives && i < drives->len; i++) {
+		const char *id = opt(drives->pdata[i], "id") ?: "";
+
+		add_blockstats(b, id, id, NULL, nodes);
+	}
+	for (unsigned i = 0; blockdev_info(i, &bi); i++)
+		if (nodes || drive_claimed(bi.node_name, &dev_id))
+			add_blockstats(b, "", bi.node_name, nodes ? NULL : bi.file_node, nodes);
+	json_builder_end_array(b);
+	return builder_finish(b);
+}
+
+static const struct qmp_arg blockstats_args[] = {
+	{ "query-nodes", QMP_ARG_BOOL, true },
+	{ NULL },
+};
+
 static const struct qmp_arg cmdline_args[] = {
 	{ "option", QMP_ARG_STR, true },
 	{ NULL },
@@ -499,6 +614,7 @@ static const struct qmp_command mgmt_commands[] = {
 	{ .name = "query-block-jobs", .handler = qmp_empty_list },
 	{ .name = "query-iothreads", .handler = qmp_empty_list },
 	{ .name = "query-block", .handler = qmp_query_block },
+	{ .name = "query-blockstats", .args = blockstats_args, .handler = qmp_query_blockstats },
 	{ .name = "query-named-block-nodes", .args = named_nodes_args,
 	  .handler = qmp_query_named_block_nodes },
 };

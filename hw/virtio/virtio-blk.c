@@ -9,6 +9,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "block/block.h"
 #include "hw/core/device.h"
@@ -28,6 +29,7 @@
 struct virtio_blk {
 	struct virtio_device vdev;
 	struct blk_backend *blk;
+	struct blk_stats *stats;	/* the drive's, for query-blockstats */
 	char serial[VIRTIO_BLK_ID_BYTES];
 	uint64_t sectors;
 	bool wce;	/* guest-visible writeback cache (CONFIG_WCE) */
@@ -41,7 +43,31 @@ struct blk_vreq {
 	uint32_t used_len;
 	struct blk_req io;
 	struct iovec *data;
+	uint64_t start_ns;
+	uint64_t bytes;		/* for the accounting */
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+static enum blk_acct_type acct_type(enum blk_op op)
+{
+	switch (op) {
+	case BLK_OP_READ:
+		return BLK_ACCT_READ;
+	case BLK_OP_FLUSH:
+		return BLK_ACCT_FLUSH;
+	case BLK_OP_DISCARD:
+		return BLK_ACCT_UNMAP;
+	default:
+		return BLK_ACCT_WRITE;	/* writes and write-zeroes, as in QEMU */
+	}
+}
 
 static struct virtio_blk *to_blk(struct virtio_device *vdev)
 {
@@ -106,6 +132,8 @@ static void io_done(struct blk_req *io)
 {
 	struct blk_vreq *r = container_of(io, struct blk_vreq, io);
 
+	blk_account(r->dev->stats, acct_type(io->op), io->offset, r->bytes,
+		    now_ns() - r->start_ns, io->ret < 0);
 	if (io->ret < 0)
 		warn_report_once("%s: %s failed: %s", r->dev->vdev.name, blk_path(r->dev->blk),
 				 g_strerror(-io->ret));
@@ -125,10 +153,11 @@ static uint8_t submit_rw(struct virtio_blk *b, struct blk_vreq *r, bool write, u
 	size_t off = write ? sizeof(struct virtio_blk_outhdr) : 0;
 	unsigned base = write ? 0 : e->out_num, n = write ? e->out_num : e->in_num;
 
-	if (write && blk_readonly(b->blk))
+	if ((write && blk_readonly(b->blk)) ||
+	    len % VIRTIO_BLK_SECTOR || !in_range(b, sector, len / VIRTIO_BLK_SECTOR)) {
+		b->stats->invalid[write ? BLK_ACCT_WRITE : BLK_ACCT_READ]++;
 		return VIRTIO_BLK_S_IOERR;
-	if (len % VIRTIO_BLK_SECTOR || !in_range(b, sector, len / VIRTIO_BLK_SECTOR))
-		return VIRTIO_BLK_S_IOERR;
+	}
 	r->data = g_new(struct iovec, n);
 	r->io.op = write ? BLK_OP_WRITE : BLK_OP_READ;
 	r->io.offset = sector * VIRTIO_BLK_SECTOR;
@@ -136,6 +165,7 @@ static uint8_t submit_rw(struct virtio_blk *b, struct blk_vreq *r, bool write, u
 	r->io.iov = r->data;
 	r->io.fua = write && !b->wce && blk_has_volatile_cache(b->blk);
 	r->used_len = write ? 1 : len + 1;
+	r->bytes = len;
 	blk_submit(b->blk, &r->io);
 	return 0xff;
 }
@@ -159,13 +189,16 @@ static uint8_t submit_discard(struct virtio_blk *b, struct blk_vreq *r, uint32_t
 	if ((type == VIRTIO_BLK_T_DISCARD && flags) ||
 	    (flags & ~VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
 		return VIRTIO_BLK_S_UNSUPP;
-	if (nsect > BLK_MAX_DISCARD_SECTORS || !in_range(b, sector, nsect))
+	if (nsect > BLK_MAX_DISCARD_SECTORS || !in_range(b, sector, nsect)) {
+		b->stats->invalid[type == VIRTIO_BLK_T_DISCARD ? BLK_ACCT_UNMAP : BLK_ACCT_WRITE]++;
 		return VIRTIO_BLK_S_IOERR;
+	}
 	r->io.op = type == VIRTIO_BLK_T_DISCARD ? BLK_OP_DISCARD : BLK_OP_WRITE_ZEROES;
 	r->io.offset = sector * VIRTIO_BLK_SECTOR;
 	r->io.len = (uint64_t)nsect * VIRTIO_BLK_SECTOR;
 	r->io.may_unmap = flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP;
 	r->used_len = 1;
+	r->bytes = r->io.len;
 	blk_submit(b->blk, &r->io);
 	return 0xff;
 }
@@ -190,6 +223,7 @@ static int handle_req(struct virtio_blk *b, struct blk_vreq *r)
 	iov_to_buf(e->iov, e->out_num, 0, &h, sizeof(h));
 	type = le32toh(h.type);
 	r->io.done = io_done;
+	r->start_ns = now_ns();
 
 	switch (type) {
 	case VIRTIO_BLK_T_IN:
@@ -307,6 +341,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 		return -EINVAL;
 	b = g_new0(struct virtio_blk, 1);
 	b->blk = blk;
+	b->stats = drive_stats(drive);
 	b->sectors = blk_size(blk) / VIRTIO_BLK_SECTOR;
 	b->wce = blk_has_volatile_cache(blk);
 	if (s)

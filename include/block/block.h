@@ -93,6 +93,26 @@ struct blk_backend *drive_claim(const char *name, const struct drive_user *u,
 bool drive_claimed(const char *name, const char **dev_id);
 
 /*
+ * I/O accounting of a claimed drive, kept by its device as QEMU's devices
+ * do (query-blockstats). Requests refused before they reach the image
+ * (out of range, a write to a read-only disk) are "invalid".
+ */
+enum blk_acct_type { BLK_ACCT_READ, BLK_ACCT_WRITE, BLK_ACCT_FLUSH, BLK_ACCT_UNMAP, BLK_ACCT_NR };
+struct blk_stats {
+	uint64_t bytes[BLK_ACCT_NR];
+	uint64_t ops[BLK_ACCT_NR];
+	uint64_t failed[BLK_ACCT_NR];
+	uint64_t invalid[BLK_ACCT_NR];
+	uint64_t total_ns[BLK_ACCT_NR];
+	uint64_t wr_highest_offset;	/* end of the highest successful write */
+};
+/* The statistics of claimed drive NAME (NULL if no device has it). */
+struct blk_stats *drive_stats(const char *name);
+/* Account a completed request; ns is how long it took. */
+void blk_account(struct blk_stats *s, enum blk_acct_type t, uint64_t offset, uint64_t bytes,
+		 uint64_t ns, bool failed);
+
+/*
  * The -drive option checks and open, shared by -blockdev: o holds -drive
  * keys (file, readonly, cache, discard, aio, file.locking).
  */
@@ -113,6 +133,7 @@ struct blockdev_info {
 	const char *node_name;
 	const char *driver;	/* raw, file or host_device */
 	const char *filename;	/* the image (a raw node's too) */
+	const char *file_node;	/* a raw node's child, NULL for a protocol node */
 	bool ro;
 };
 bool blockdev_info(unsigned i, struct blockdev_info *out);

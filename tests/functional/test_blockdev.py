@@ -152,6 +152,45 @@ def qmp_block_view(env):
 
 
 @keeltest.test
+def qmp_blockstats(env):
+    # What the guest's requests did, as libvirt's domblkstat reads it.
+    img = make_image(env)
+    path = os.path.join(env.tmpdir, 'qmp.sock')
+    wsec = 6
+    vm = env.start(env.guest_args('virtio-pci.elf', append='test=rw slot=4 wsec=%d hold=1' % wsec,
+                                  extra=['-M', 'pc', '-qmp', 'unix:%s,server=on,wait=off' % path] +
+                                  libvirt_blockdevs(img) +
+                                  ['-device', 'virtio-blk-pci,addr=4,drive=libvirt-1-format,'
+                                   'id=virtio-disk0']))
+    try:
+        vm.read_until('virtio-pci: rw ok', timeout=60)
+        q = QMPClient.unix_retry(path, proc=vm.proc)
+        with q:
+            q.negotiate()
+            stats = q.command('query-blockstats')
+            nodes = q.command('query-blockstats', **{'query-nodes': True})
+    finally:
+        vm.close()
+    check_eq(len(stats), 1, 'entries: %r' % stats)
+    e = stats[0]
+    check_eq((e['device'], e['node-name'], e['qdev']),
+             ('', 'libvirt-1-format', '/machine/peripheral/virtio-disk0/virtio-backend'), 'names')
+    st = e['stats']
+    # sector 0 and the read-back; GET_ID is not I/O
+    check_eq((st['rd_operations'], st['rd_bytes']), (2, 1024), 'reads')
+    check_eq((st['wr_operations'], st['wr_bytes']), (1, 512), 'writes')
+    check_eq(st['flush_operations'], 1, 'flushes')
+    check_eq(st['wr_highest_offset'], (wsec + 1) * 512, 'wr_highest_offset')
+    check(st['rd_total_time_ns'] > 0 and st['wr_total_time_ns'] > 0, 'times %r' % st)
+    check_eq(st['failed_rd_operations'] + st['invalid_wr_operations'], 0, 'no errors')
+    check_eq(e['parent']['node-name'], 'libvirt-1-storage', 'parent')
+    check_eq(e['parent']['stats']['wr_highest_offset'], (wsec + 1) * 512, 'parent offset')
+    check_eq([n['node-name'] for n in nodes], ['libvirt-1-storage', 'libvirt-1-format'],
+             'query-nodes')
+    check_eq(nodes[1]['stats']['wr_operations'], 1, 'node stats')
+
+
+@keeltest.test
 def blockdev_errors(env):
     img = make_image(env)
     base = env.guest_args('virtio-pci.elf', extra=['-M', 'pc'])

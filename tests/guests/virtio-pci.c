@@ -15,7 +15,8 @@
  *         works again
  *   rw    MSI-X completions; the capacity, the writeback bit and the serial
  *         (GET_ID), then sector "wsec=" written with bytes (i * 7 + seed),
- *         "seed=", flushed and read back (FLUSH and CONFIG_WCE negotiated)
+ *         "seed=", flushed and read back (FLUSH and CONFIG_WCE negotiated);
+ *         with "hold=1" the guest then halts instead of exiting (for QMP)
  * "slot=" is the device's slot. Output lines are "key=value".
  */
 #include "guest.h"
@@ -414,6 +415,8 @@ static void test_rw(const char *cmdline)
 	request(0, wsec, sector, sizeof(sector), 1);
 	put_kv_hex("read_fnv", fnv(sector, sizeof(sector)));
 	puts("virtio-pci: rw ok\n");
+	if (cmdline_get_uint(cmdline, "hold", 0))
+		halt_forever();
 }
 
 static void test_intx(void)

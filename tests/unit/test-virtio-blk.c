@@ -217,6 +217,7 @@ END_TEST
 START_TEST(write_read_flush)
 {
 	uint8_t buf[4096];
+	struct blk_stats *st;
 
 	setup("", true);
 	for (unsigned i = 0; i < 4096; i++)
@@ -231,6 +232,16 @@ START_TEST(write_read_flush)
 	ck_assert_uint_eq(ram[USED + 4 + 8 * 2 + 4] | ram[USED + 4 + 8 * 2 + 5] << 8, 4097);
 	ck_assert_int_eq(do_req(2, VIRTIO_BLK_T_GET_ID, 0, 20, true), VIRTIO_BLK_S_OK);
 	ck_assert(!memcmp(ram + DATA + 2 * 4096, "SN1", 4));
+	/* What query-blockstats reports (GET_ID is not I/O). */
+	st = drive_stats("virtio0");
+	ck_assert_ptr_nonnull(st);
+	ck_assert_uint_eq(st->ops[BLK_ACCT_WRITE], 1);
+	ck_assert_uint_eq(st->bytes[BLK_ACCT_WRITE], 4096);
+	ck_assert_uint_eq(st->ops[BLK_ACCT_READ], 1);
+	ck_assert_uint_eq(st->bytes[BLK_ACCT_READ], 4096);
+	ck_assert_uint_eq(st->ops[BLK_ACCT_FLUSH], 1);
+	ck_assert_uint_eq(st->wr_highest_offset, 100 * 512 + 4096);
+	ck_assert_uint_eq(st->invalid[BLK_ACCT_READ] + st->failed[BLK_ACCT_WRITE], 0);
 	teardown_image();
 }
 END_TEST
@@ -300,6 +311,9 @@ START_TEST(request_errors)
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_IN, 0, 100, true), VIRTIO_BLK_S_IOERR);
 	ck_assert_int_eq(do_req(0, 77, 0, 0, false), VIRTIO_BLK_S_UNSUPP);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0xf);
+	/* Refused before the image: invalid, not failed. */
+	ck_assert_uint_eq(drive_stats("virtio0")->invalid[BLK_ACCT_READ], 3);
+	ck_assert_uint_eq(drive_stats("virtio0")->ops[BLK_ACCT_READ], 0);
 	teardown_image();
 }
 END_TEST
