@@ -6,9 +6,12 @@
  * when it sees the power button, as an OS with acpid would. It counts its
  * boots in memory the loader leaves alone, so a reset is visible on the
  * console. Serial (ISA IRQ 4) and the SCI (GSI 9, level, active high) come
- * through the IOAPIC; the guest sleeps in HLT in between.
+ * through the IOAPIC; the guest sleeps in HLT in between. If the domain has
+ * a virtio-blk-pci disk, the guest reads its sector 0 at each boot and
+ * prints the checksum (polling, before the ready line).
  */
 #include "guest.h"
+#include "vpci-blk.h"
 
 #define LAPIC_SVR 0xfee000f0u
 #define LAPIC_EOI 0xfee000b0u
@@ -124,6 +127,27 @@ static void ioapic_route(unsigned gsi, uint32_t low)
 	mmio_write32(IOAPIC + 0x10, low);
 }
 
+/* The domain's virtio disk, if it has one: sector 0's checksum for the tier. */
+static void read_disk(void)
+{
+	static uint8_t sector[512];
+	int slot = vpci_blk_find();
+	const char *why;
+
+	if (slot < 0)
+		return;
+	puts("lvguest: disk slot=");
+	put_dec(slot);
+	if (vpci_blk_read(slot, 0xe0000000u, 0, sector, &why) < 0) {
+		puts(" error: ");
+		puts(why);
+	} else {
+		puts(" sector0_fnv=");
+		put_hex(fnv1a(sector, sizeof(sector)));
+	}
+	puts("\n");
+}
+
 uint32_t guest_main(uint32_t magic, uint32_t info)
 {
 	volatile uint32_t *persist = (volatile uint32_t *)GUEST_PERSIST_ADDR;
@@ -155,6 +179,7 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 		inb(COM1);
 	outw(PM1_EN, PM1_PWRBTN);	/* a press before this is still pending */
 
+	read_disk();
 	puts("lvguest: ready boot=");
 	put_dec(persist[1]);
 	puts("\n");
