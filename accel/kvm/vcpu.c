@@ -9,9 +9,15 @@
  * returns, so a paused vCPU never holds a half-done operation that a later
  * KVM_RUN would write over freshly pushed reset state.
  *
+ * A hypercall that blocks the vCPU (sPAPR H_CEDE, the stopped-CPU hold)
+ * completes first: its handler calls vcpu_halt_current(), the loop re-enters
+ * KVM_RUN once to complete it, and only then does the thread wait, outside
+ * KVM_RUN, until the arch says the vCPU has work (an interrupt, a start).
+ * A halted vCPU pauses, resets and quits like a running one.
+ *
  * Locking: cpu->stop, cpu->stopped, cpu->work and cpu->exit_thread are
- * protected by the bql; exit_request is an atomic set by kickers and cleared
- * by the vCPU thread only. Only the vCPU thread touches its kvm_run (the
+ * protected by the bql; cpu->halted belongs to the vCPU thread; exit_request
+ * is an atomic set by kickers and cleared by the vCPU thread only. Only the vCPU thread touches its kvm_run (the
  * kick's signal handler runs on that thread).
  */
 #include <errno.h>
@@ -35,6 +41,8 @@
 
 #define SIG_KICK (SIGRTMIN + 1)
 #define PAUSE_TIMEOUT_US (10 * G_TIME_SPAN_SECOND)
+/* A halted vCPU re-checks its wake-up condition at least this often. */
+#define HALT_RECHECK_US (10 * G_TIME_SPAN_SECOND)
 
 struct vcpu {
 	unsigned index;
@@ -49,6 +57,7 @@ struct vcpu {
 	bool stopped;
 	bool exit_thread;
 	bool created;
+	bool halted; /* waiting for arch_vcpu_halt_done() */
 	void (*work)(struct vcpu *cpu, void *opaque);
 	void *work_opaque;
 };
@@ -153,6 +162,45 @@ void vcpu_stop_current(void)
 	/* The requester parks until the main loop has acted (QEMU's cpu_stop_current). */
 	__atomic_store_n(&cpu->stop, true, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
+}
+
+void vcpu_halt_current(void)
+{
+	struct vcpu *cpu = current_vcpu;
+
+	if (!cpu)
+		return;
+	cpu->halted = true;
+	/* Leave the run loop through the completing KVM_RUN, then wait. */
+	__atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
+}
+
+void vcpu_halt_cancel(struct vcpu *cpu)
+{
+	cpu->halted = false;
+}
+
+void vcpu_wake(struct vcpu *cpu)
+{
+	/* The halted thread re-checks its condition under the bql we hold. */
+	kcond_broadcast(&cpu_cond);
+}
+
+/*
+ * A halted vCPU, bql held: true when it may run again, else one bounded wait
+ * for a wake-up (vcpu_wake, a pause, work, the arch's deadline).
+ */
+static bool halt_over(struct vcpu *cpu)
+{
+	gint64 now = g_get_monotonic_time();
+	gint64 deadline = now + HALT_RECHECK_US;
+
+	if (arch_vcpu_halt_done(cpu, &deadline)) {
+		cpu->halted = false;
+		return true;
+	}
+	kcond_wait_until(&cpu_cond, bql_mutex(), MIN(deadline, now + HALT_RECHECK_US));
+	return false;
 }
 
 /*
@@ -328,6 +376,8 @@ static void *vcpu_thread(void *opaque)
 					  g_get_monotonic_time() + G_TIME_SPAN_SECOND);
 			continue;
 		}
+		if (cpu->halted && !halt_over(cpu))
+			continue;
 		cpu->stopped = false;
 		bql_unlock();
 		run_until_kicked(cpu);
@@ -403,6 +453,7 @@ bool vcpus_pause(void)
 		__atomic_store_n(&cpu->stop, true, __ATOMIC_SEQ_CST);
 		vcpu_kick(cpu);
 	}
+	kcond_broadcast(&cpu_cond); /* halted vCPUs wait there */
 	if (!wait_for(all_stopped, NULL)) {
 		error_report("pause: a vCPU did not stop within %lld s",
 			     (long long)(PAUSE_TIMEOUT_US / G_TIME_SPAN_SECOND));

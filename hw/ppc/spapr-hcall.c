@@ -3,7 +3,10 @@
  * Hypercalls that KVM-HV passes to userspace. Each handler decodes its
  * arguments, does the work (or requests it from the main loop) and returns
  * at once: the run loop puts the result in papr_hcall.ret and the kernel
- * completes the call on the next KVM_RUN. Nothing here blocks.
+ * completes the call on the next KVM_RUN. Nothing here blocks: a hypercall
+ * that waits (H_CEDE, H_CONFER to itself) asks the CPU side to halt the
+ * vCPU after the completion (DESIGN.md), so a pause or reset never finds
+ * it half done.
  */
 #include <string.h>
 
@@ -13,6 +16,8 @@
 #include "system/memory.h"
 
 static const struct spapr_cpu_ops *cpu_ops;
+/* H_PROD to a CPU that was not ceded: its next cede returns at once. bql. */
+static bool prodded[SPAPR_MAX_CPUS];
 
 void spapr_set_cpu_ops(const struct spapr_cpu_ops *ops)
 {
@@ -112,6 +117,60 @@ static int64_t h_register_proc_tbl(struct spapr_hcall *h)
 	return H_SUCCESS;
 }
 
+void spapr_hcall_reset(void)
+{
+	memset(prodded, 0, sizeof(prodded));
+}
+
+static bool cpu_exists(uint64_t index)
+{
+	return index < SPAPR_MAX_CPUS && cpu_ops && cpu_ops->cpu_state(index) >= 0;
+}
+
+/* Completes with H_SUCCESS either way; a wake-up without a cause is allowed. */
+static int64_t h_cede(struct spapr_hcall *h)
+{
+	if (h->cpu < SPAPR_MAX_CPUS && prodded[h->cpu]) {
+		prodded[h->cpu] = false;
+		return H_SUCCESS;
+	}
+	if (cpu_ops && cpu_ops->cede)
+		cpu_ops->cede(h->cpu);
+	return H_SUCCESS;
+}
+
+static int64_t h_prod(struct spapr_hcall *h)
+{
+	uint64_t target = h->args[0];
+	int woken;
+
+	if (!cpu_exists(target) || !cpu_ops->prod)
+		return H_PARAMETER;
+	woken = cpu_ops->prod(target);
+	if (woken < 0)
+		return H_PARAMETER;
+	if (!woken)
+		prodded[target] = true;
+	return H_SUCCESS;
+}
+
+/*
+ * Conferring to another CPU (or to all, -1) is a hint that KVM's scheduler
+ * already acts on; conferring to itself waits for a prod, as a cede does.
+ */
+static int64_t h_confer(struct spapr_hcall *h)
+{
+	int64_t target = (int64_t)h->args[0];
+
+	if (target == -1)
+		return H_SUCCESS;
+	if (target < 0 || !cpu_exists(target))
+		return H_PARAMETER;
+	if ((uint64_t)target == h->cpu)
+		return h_cede(h);
+	return H_SUCCESS;
+}
+
 static bool size_ok(uint64_t size)
 {
 	return size == 1 || size == 2 || size == 4 || size == 8;
@@ -178,11 +237,14 @@ int64_t spapr_hcall(struct spapr_hcall *h)
 		ret = spapr_rtas_call(h->cpu, h->args[0]);
 		break;
 	case H_CEDE:
-		/*
-		 * KVM-HV cedes in the kernel; if it ever passes one up, returning at once
-		 * is a valid (spurious) wake-up.
-		 */
-		ret = H_SUCCESS;
+		/* KVM-HV cedes in the kernel; this runs only when it passes one up. */
+		ret = h_cede(h);
+		break;
+	case H_PROD:
+		ret = h_prod(h);
+		break;
+	case H_CONFER:
+		ret = h_confer(h);
 		break;
 	case H_VIO_SIGNAL:
 		ret = spapr_vty_exists(h->args[0]) ? H_SUCCESS : H_PARAMETER;

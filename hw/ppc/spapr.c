@@ -105,6 +105,7 @@ static void spapr_boot_reset(void *opaque)
 	}
 	c->reset_count++;
 	spapr_rtas_reset();
+	spapr_hcall_reset();
 
 	e.pc = m->layout.entry;
 	e.msr = MSR_SF | MSR_ME | MSR_RI | MSR_LE;

@@ -46,6 +46,17 @@ void vcpu_kick(struct vcpu *cpu);
 void vcpu_stop_current(void);
 /* Called from an exit handler on the vCPU thread: stop this vCPU (halted by the guest). */
 void vcpu_request_exit(struct vcpu *cpu);
+/*
+ * From an exit handler on the vCPU thread (a blocking hypercall): the exit
+ * completes (KVM_RUN re-entered once), then the vCPU waits outside KVM_RUN
+ * until arch_vcpu_halt_done() says it has work. Pause, reset and quit work
+ * while it waits.
+ */
+void vcpu_halt_current(void);
+/* vCPU thread (reset): forget a halt. */
+void vcpu_halt_cancel(struct vcpu *cpu);
+/* bql held, any thread: a halted vCPU re-checks arch_vcpu_halt_done(). */
+void vcpu_wake(struct vcpu *cpu);
 
 /* Test-only (KEEL_TEST_SKIP_COMPLETION=1): leave KVM_RUN without the completion re-entry. */
 extern bool kvm_test_skip_completion;
@@ -59,6 +70,12 @@ void arch_vcpu_reset(struct vcpu *cpu);
 unsigned arch_vcpu_audit(struct vcpu *cpu);
 /* Arch exits; return 0 to continue, <0 for an unhandled exit. vCPU thread. */
 int arch_handle_exit(struct vcpu *cpu, struct kvm_run *run);
+/*
+ * A halted vCPU (vcpu_halt_current), its thread, bql held: true when it may
+ * run again (the hook may set registers first). Otherwise it waits until
+ * vcpu_wake() or *deadline_us (monotonic, may be lowered by the hook).
+ */
+bool arch_vcpu_halt_done(struct vcpu *cpu, int64_t *deadline_us);
 /* Register dump for internal-error. */
 void arch_vcpu_dump(struct vcpu *cpu);
 

@@ -6,20 +6,19 @@
  * PAPR hypercall exit.
  *
  * Stopped CPUs (secondaries before RTAS start-cpu, and after stop-self) run
- * a tiny loop that makes Keel's private KEEL_H_HOLD hypercall; its handler
- * waits in ppoll() until start-cpu or a kick, so a stopped CPU costs nothing
- * and still pauses like any other: the kick interrupts the wait, the run
- * loop completes the hypercall and leaves.
+ * a tiny loop that makes Keel's private KEEL_H_HOLD hypercall. Like an
+ * H_CEDE that KVM passes up, it completes first and then halts the vCPU
+ * (vcpu_halt_current): the thread waits outside KVM_RUN, costs nothing, and
+ * pauses, resets and quits like any other. start-cpu sets the registers of
+ * the halted CPU and wakes it; a ceded CPU wakes when its ICP has an
+ * interrupt for it, its decrementer fires, or it is prodded.
  */
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/platform/ppc.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -49,15 +48,22 @@ static const struct {
 	{ KVM_REG_PPC_FPSCR, "FPSCR" },
 };
 
+/* Why a vCPU is halted in userspace. */
+enum ppc_halt {
+	PPC_RUNNING,
+	PPC_HELD,  /* stopped: KEEL_H_HOLD, waits for start-cpu */
+	PPC_CEDED, /* H_CEDE passed up by KVM */
+};
+
 struct ppc_vcpu {
 	struct kvm_regs regs; /* template pushed at the last reset */
 	uint64_t lpcr;	      /* pushed at the last reset */
 	uint32_t spr_ok;      /* bit i: cold_sprs[i] accepted by this kernel */
-	int wake_fd;	      /* eventfd: start-cpu for a held CPU */
 	/* bql: */
 	bool stopped;
 	bool start_pending;
 	uint64_t start_pc, start_r3;
+	enum ppc_halt halt;
 };
 
 static struct ppc_boot_entry boot_entry;
@@ -66,7 +72,6 @@ static uint64_t lpcr_initial;
 static bool lpcr_known;
 static uint32_t host_pvr;
 static bool want_ile = true; /* H_SET_MODE LE; cold: little-endian */
-static bool hold_can_block;
 
 void ppc_set_boot_entry(const struct ppc_boot_entry *e)
 {
@@ -139,9 +144,6 @@ int arch_kvm_init(GError **err)
 				"load kvm-hv)");
 		return -ENOTSUP;
 	}
-	/* The hold wait relies on the kick setting immediate_exit. */
-	hold_can_block = kvm_check_extension(KVM_CAP_IMMEDIATE_EXIT) > 0 &&
-			 !getenv("KEEL_TEST_NO_IMMEDIATE_EXIT");
 	spapr_set_cpu_ops(&ppc_spapr_cpu_ops);
 	return 0;
 }
@@ -165,16 +167,8 @@ static void build_template(struct vcpu *cpu, struct ppc_vcpu *p)
 		p->stopped = true;
 	}
 	p->start_pending = false;
+	p->halt = PPC_RUNNING;
 	p->lpcr = cold_lpcr();
-}
-
-static void drain_wake(struct ppc_vcpu *p)
-{
-	uint64_t v;
-
-	if (p->wake_fd >= 0 && read(p->wake_fd, &v, sizeof(v)) < 0) {
-		/* EAGAIN: nothing was pending */
-	}
 }
 
 /* Unregister DTL and SLB shadow before the VPA: the kernel wants that order. */
@@ -202,7 +196,8 @@ void arch_vcpu_reset(struct vcpu *cpu)
 
 	/* Reset work runs with the bql held (vcpu_run_on), which guards the hold state. */
 	build_template(cpu, p);
-	drain_wake(p);
+	/* A held or ceded CPU starts over from the template. */
+	vcpu_halt_cancel(cpu);
 
 	if (set_reg(fd, KVM_REG_PPC_LPCR_64, &p->lpcr) < 0)
 		error_report("vCPU %u: cannot set LPCR: %s", idx, g_strerror(errno));
@@ -307,11 +302,6 @@ int arch_vcpu_init(struct vcpu *cpu, GError **err)
 	int fd = vcpu_fd(cpu);
 
 	vcpu_set_arch(cpu, p);
-	p->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (p->wake_fd < 0) {
-		error_setg(err, "eventfd: %s", g_strerror(errno));
-		return -errno;
-	}
 	if (ioctl(fd, KVM_ENABLE_CAP, &papr) < 0) {
 		error_setg(err, "vCPU %u: cannot enable PAPR mode: %s", vcpu_index(cpu),
 			   g_strerror(errno));
@@ -330,26 +320,23 @@ int arch_vcpu_init(struct vcpu *cpu, GError **err)
 }
 
 /*
- * A started CPU enters at start_pc with r3; the pending hold hypercall's
- * completion writes ret into GPR3, so r3 goes there rather than into SET_REGS.
+ * A started CPU enters at start_pc with r3. Its hold hypercall completed
+ * before it halted, so these registers are final. vCPU thread, bql held.
  */
-static void start_held(struct vcpu *cpu, struct ppc_vcpu *p, struct kvm_run *run)
+static void start_held(struct vcpu *cpu, struct ppc_vcpu *p)
 {
 	struct kvm_regs r;
 	int fd = vcpu_fd(cpu);
-	uint64_t lpcr;
+	uint64_t lpcr = cold_lpcr();
 
+	p->start_pending = false;
 	if (ioctl(fd, KVM_GET_REGS, &r) < 0) {
 		error_report("vCPU %u: start-cpu: KVM_GET_REGS: %s", vcpu_index(cpu),
 			     g_strerror(errno));
 		return;
 	}
-	bql_lock();
 	r.pc = p->start_pc;
-	run->papr_hcall.ret = p->start_r3;
-	p->start_pending = false;
-	lpcr = cold_lpcr();
-	bql_unlock();
+	r.gpr[3] = p->start_r3;
 	r.msr = STOPPED_MSR;
 	if (ioctl(fd, KVM_SET_REGS, &r) < 0)
 		error_report("vCPU %u: start-cpu: KVM_SET_REGS: %s", vcpu_index(cpu),
@@ -358,36 +345,72 @@ static void start_held(struct vcpu *cpu, struct ppc_vcpu *p, struct kvm_run *run
 	set_reg(fd, KVM_REG_PPC_LPCR_64, &lpcr);
 }
 
+/* An interrupt the ICP would present now (an IPI counts). */
+static bool icp_pending(int fd)
+{
+	uint64_t st;
+	unsigned cppr, mfrr, xisr;
+
+	if (get_reg(fd, KVM_REG_PPC_ICP_STATE, &st) < 0)
+		return false;
+	cppr = (st >> KVM_REG_PPC_ICP_CPPR_SHIFT) & KVM_REG_PPC_ICP_CPPR_MASK;
+	xisr = (st >> KVM_REG_PPC_ICP_XISR_SHIFT) & KVM_REG_PPC_ICP_XISR_MASK;
+	mfrr = (st >> KVM_REG_PPC_ICP_MFRR_SHIFT) & KVM_REG_PPC_ICP_MFRR_MASK;
+	return xisr || mfrr < cppr;
+}
+
 /*
- * KEEL_H_HOLD: wait for start-cpu. Signals are blocked while checking, and
- * ppoll() unblocks them atomically, so a kick (whose handler sets
- * immediate_exit) cannot slip in between the check and the wait.
+ * The decrementer: true if it has fired, else lower *deadline_us to when it
+ * will. The expiry is in guest timebase, which runs tb_offset ahead.
  */
+static bool dec_fired(int fd, int64_t *deadline_us)
+{
+	uint64_t expiry, offset, now;
+	int64_t ticks;
+
+	if (get_reg(fd, KVM_REG_PPC_DEC_EXPIRY, &expiry) < 0 ||
+	    get_reg(fd, KVM_REG_PPC_TB_OFFSET, &offset) < 0)
+		return true; /* unknown: run, a spurious wake-up is allowed */
+	now = __ppc_get_timebase() + offset;
+	ticks = (int64_t)(expiry - now);
+	if (ticks <= 0)
+		return true;
+	if (ticks / (SPAPR_TIMEBASE_FREQ / 1000000) < *deadline_us - g_get_monotonic_time())
+		*deadline_us = g_get_monotonic_time() + ticks / (SPAPR_TIMEBASE_FREQ / 1000000) + 1;
+	return false;
+}
+
+bool arch_vcpu_halt_done(struct vcpu *cpu, int64_t *deadline_us)
+{
+	struct ppc_vcpu *p = vcpu_arch(cpu);
+
+	switch (p->halt) {
+	case PPC_HELD:
+		if (!p->start_pending)
+			return false;
+		start_held(cpu, p);
+		break;
+	case PPC_CEDED:
+		if (!icp_pending(vcpu_fd(cpu)) && !dec_fired(vcpu_fd(cpu), deadline_us))
+			return false;
+		break;
+	case PPC_RUNNING: /* prodded, or reset */
+		break;
+	}
+	p->halt = PPC_RUNNING;
+	return true;
+}
+
+/* KEEL_H_HOLD: complete, then wait for start-cpu (or a pause) outside KVM_RUN. */
 static void hold(struct vcpu *cpu, struct kvm_run *run)
 {
 	struct ppc_vcpu *p = vcpu_arch(cpu);
-	struct pollfd pfd = { .fd = p->wake_fd, .events = POLLIN };
-	sigset_t all, old;
-	bool start;
 
 	run->papr_hcall.ret = H_SUCCESS;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (;;) {
-		bql_lock();
-		start = p->start_pending;
-		bql_unlock();
-		if (start || run->immediate_exit || !hold_can_block)
-			break;
-		if (ppoll(&pfd, 1, NULL, &old) < 0 && errno != EINTR) {
-			error_report("vCPU %u: ppoll: %s", vcpu_index(cpu), g_strerror(errno));
-			break;
-		}
-		drain_wake(p);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (start)
-		start_held(cpu, p, run);
+	bql_lock();
+	p->halt = PPC_HELD;
+	bql_unlock();
+	vcpu_halt_current();
 }
 
 int arch_handle_exit(struct vcpu *cpu, struct kvm_run *run)
@@ -436,7 +459,6 @@ static struct ppc_vcpu *ppc_vcpu_get(unsigned index)
 static int ops_start_cpu(unsigned index, uint64_t pc, uint64_t r3)
 {
 	struct ppc_vcpu *p = ppc_vcpu_get(index);
-	uint64_t one = 1;
 
 	if (!p || !p->stopped)
 		return -EINVAL;
@@ -444,9 +466,7 @@ static int ops_start_cpu(unsigned index, uint64_t pc, uint64_t r3)
 	p->start_pending = true;
 	p->start_pc = pc;
 	p->start_r3 = r3;
-	if (write(p->wake_fd, &one, sizeof(one)) < 0) {
-		/* the counter cannot overflow from single increments */
-	}
+	vcpu_wake(vcpu_get(index));
 	return 0;
 }
 
@@ -494,10 +514,46 @@ static int ops_configure_mmu(bool radix, bool gtse, uint64_t process_table)
 	return ppc_kvm_configure_mmu(radix, gtse, process_table);
 }
 
+/* Inside the caller's H_CEDE: the completion writes only r3-r12, MSR stays. */
+static void ops_cede(unsigned caller)
+{
+	struct vcpu *cpu = vcpu_get(caller);
+	struct ppc_vcpu *p = cpu ? vcpu_arch(cpu) : NULL;
+	struct kvm_regs r;
+
+	if (!p)
+		return;
+	/* As PAPR (and KVM's own cede) has it: a ceded CPU takes interrupts. */
+	if (ioctl(vcpu_fd(cpu), KVM_GET_REGS, &r) == 0 && !(r.msr & MSR_EE)) {
+		r.msr |= MSR_EE;
+		if (ioctl(vcpu_fd(cpu), KVM_SET_REGS, &r) < 0)
+			error_report("vCPU %u: H_CEDE: KVM_SET_REGS: %s", caller,
+				     g_strerror(errno));
+	}
+	p->halt = PPC_CEDED;
+	vcpu_halt_current();
+}
+
+static int ops_prod(unsigned index)
+{
+	struct vcpu *cpu = vcpu_get(index);
+	struct ppc_vcpu *p = cpu ? vcpu_arch(cpu) : NULL;
+
+	if (!p)
+		return -1;
+	if (p->halt != PPC_CEDED)
+		return 0;
+	p->halt = PPC_RUNNING;
+	vcpu_wake(cpu);
+	return 1;
+}
+
 const struct spapr_cpu_ops ppc_spapr_cpu_ops = {
 	.start_cpu = ops_start_cpu,
 	.cpu_state = ops_cpu_state,
 	.stop_self = ops_stop_self,
 	.set_ile = ops_set_ile,
 	.configure_mmu = ops_configure_mmu,
+	.cede = ops_cede,
+	.prod = ops_prod,
 };

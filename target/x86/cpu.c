@@ -486,6 +486,12 @@ int arch_vcpu_init(struct vcpu *cpu, GError **err)
 	return 0;
 }
 
+/* Nothing here halts a vCPU in userspace (HLT and WFI stay in the kernel). */
+bool arch_vcpu_halt_done(struct vcpu *cpu, int64_t *deadline_us)
+{
+	return true;
+}
+
 int arch_handle_exit(struct vcpu *cpu, struct kvm_run *run)
 {
 	switch (run->exit_reason) {

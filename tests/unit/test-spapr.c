@@ -35,6 +35,10 @@ static struct {
 	uint64_t patb;
 	int mmu_calls;
 	int cpu_states[4];
+	/* The vCPU side of cede: halted after the completion, woken by a prod. */
+	bool ceded[4];
+	int cede_calls, prod_calls;
+	unsigned cede_caller;
 } fake;
 
 static int fake_start(unsigned index, uint64_t pc, uint64_t r3)
@@ -75,12 +79,32 @@ static int fake_mmu(bool radix, bool gtse, uint64_t patb)
 	return 0;
 }
 
+static void fake_cede(unsigned caller)
+{
+	fake.cede_calls++;
+	fake.cede_caller = caller;
+	fake.ceded[caller] = true;
+}
+
+static int fake_prod(unsigned index)
+{
+	fake.prod_calls++;
+	if (index >= 4)
+		return -1;
+	if (!fake.ceded[index])
+		return 0;
+	fake.ceded[index] = false;
+	return 1;
+}
+
 static const struct spapr_cpu_ops fake_ops = {
 	.start_cpu = fake_start,
 	.cpu_state = fake_state,
 	.stop_self = fake_stop_self,
 	.set_ile = fake_set_ile,
 	.configure_mmu = fake_mmu,
+	.cede = fake_cede,
+	.prod = fake_prod,
 };
 
 static void setup_once(void)
@@ -100,6 +124,7 @@ static void setup(void)
 {
 	setup_once();
 	memset(&fake, 0, sizeof(fake));
+	spapr_hcall_reset();
 	fake.cpu_states[0] = 2;
 	fake.cpu_states[1] = fake.cpu_states[2] = fake.cpu_states[3] = 0;
 	spapr_set_cpu_ops(&fake_ops);
@@ -133,15 +158,21 @@ static uint32_t rtas_ret(uint32_t nargs, unsigned i)
 	return be32_at(RTAS_BUF + 12 + 4 * (nargs + i));
 }
 
-static int64_t hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		     struct spapr_hcall *out)
+static int64_t hcall_on(unsigned cpu, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			uint64_t a3, struct spapr_hcall *out)
 {
-	struct spapr_hcall h = { .cpu = 0, .nr = nr, .args = { a0, a1, a2, a3 } };
+	struct spapr_hcall h = { .cpu = cpu, .nr = nr, .args = { a0, a1, a2, a3 } };
 	int64_t ret = spapr_hcall(&h);
 
 	if (out)
 		*out = h;
 	return ret;
+}
+
+static int64_t hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		     struct spapr_hcall *out)
+{
+	return hcall_on(0, nr, a0, a1, a2, a3, out);
 }
 
 /* FDT */
@@ -572,11 +603,74 @@ START_TEST(test_hcall_ci_and_unknown)
 	ck_assert_int_eq(hcall(H_LOGICAL_CI_LOAD, 4, 0xf0000000ULL, 0, 0, &h), H_SUCCESS);
 	ck_assert_uint_eq(h.args[0], 0xffffffff);
 	ck_assert_int_eq(hcall(0x7777, 0, 0, 0, 0, NULL), H_FUNCTION);
-	ck_assert_int_eq(hcall(H_CEDE, 0, 0, 0, 0, NULL), H_SUCCESS);
 	/* H_RTAS passes the buffer through. */
 	rtas_buf(spapr_rtas_token(RTAS_EVENT_SCAN), 4, 1, (uint32_t[4]){ 0 });
 	ck_assert_int_eq(hcall(H_RTAS, RTAS_BUF, 0, 0, 0, NULL), H_SUCCESS);
 	ck_assert_uint_eq(rtas_ret(4, 0), RTAS_OUT_NO_ERRORS_FOUND);
+}
+END_TEST
+
+/*
+ * H_CEDE completes with H_SUCCESS and asks the vCPU side to halt (after the
+ * completion, which the run loop does); H_PROD wakes a ceded CPU or is
+ * remembered for the next cede; H_CONFER to itself cedes.
+ */
+START_TEST(test_hcall_cede_prod_confer)
+{
+	struct spapr_hcall h;
+
+	/* The outputs are untouched: KVM writes r4..r12 back from args. */
+	ck_assert_int_eq(hcall_on(1, H_CEDE, 0x11, 0x22, 0, 0, &h), H_SUCCESS);
+	ck_assert_int_eq(fake.cede_calls, 1);
+	ck_assert_uint_eq(fake.cede_caller, 1);
+	ck_assert(fake.ceded[1]);
+	ck_assert_uint_eq(h.args[0], 0x11);
+	ck_assert_uint_eq(h.args[1], 0x22);
+
+	/* A prod wakes the ceded CPU and is used up by it. */
+	ck_assert_int_eq(hcall_on(0, H_PROD, 1, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert(!fake.ceded[1]);
+	ck_assert_int_eq(hcall_on(1, H_CEDE, 0, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.cede_calls, 2);
+	fake.ceded[1] = false; /* an interrupt woke it */
+
+	/* A prod to a running CPU: its next cede returns at once, the one after waits. */
+	ck_assert_int_eq(hcall_on(0, H_PROD, 2, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(hcall_on(2, H_CEDE, 0, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.cede_calls, 2);
+	ck_assert(!fake.ceded[2]);
+	ck_assert_int_eq(hcall_on(2, H_CEDE, 0, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.cede_calls, 3);
+	ck_assert(fake.ceded[2]);
+
+	/* A remembered prod does not survive a machine reset. */
+	ck_assert_int_eq(hcall_on(0, H_PROD, 3, 0, 0, 0, NULL), H_SUCCESS);
+	spapr_hcall_reset();
+	ck_assert_int_eq(hcall_on(3, H_CEDE, 0, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.cede_calls, 4);
+
+	/* Bad targets: H_PARAMETER, and nothing is woken or remembered. */
+	fake.prod_calls = 0;
+	ck_assert_int_eq(hcall(H_PROD, 4, 0, 0, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(hcall(H_PROD, ~0ULL, 0, 0, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(hcall(H_PROD, SPAPR_MAX_CPUS + 5ULL, 0, 0, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(fake.prod_calls, 0);
+	ck_assert_int_eq(hcall(H_CONFER, 4, 0, 0, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(hcall(H_CONFER, -2LL, 0, 0, 0, NULL), H_PARAMETER);
+
+	/* Confer to all or to another CPU: a hint, no wait. To itself: a cede. */
+	ck_assert_int_eq(hcall(H_CONFER, -1LL, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(hcall(H_CONFER, 1, 7, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.cede_calls, 4);
+	ck_assert_int_eq(hcall_on(0, H_CONFER, 0, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.cede_calls, 5);
+	ck_assert(fake.ceded[0]);
+
+	/* Without a CPU side (no KVM) a cede is a plain spurious wake-up. */
+	spapr_set_cpu_ops(NULL);
+	ck_assert_int_eq(hcall(H_CEDE, 0, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(hcall(H_PROD, 1, 0, 0, 0, NULL), H_PARAMETER);
+	ck_assert_int_eq(fake.cede_calls, 5);
 }
 END_TEST
 
@@ -702,6 +796,7 @@ int main(void)
 	tcase_add_test(tc, test_hcall_set_mode);
 	tcase_add_test(tc, test_hcall_proc_tbl);
 	tcase_add_test(tc, test_hcall_ci_and_unknown);
+	tcase_add_test(tc, test_hcall_cede_prod_confer);
 	tcase_add_test(tc, test_blobs_encoding);
 	tcase_add_test(tc, test_loader_elf);
 	tcase_add_test(tc, test_loader_raw_and_bad);

@@ -41,6 +41,8 @@ struct chardev;
 #define H_GET_TERM_CHAR 0x54
 #define H_PUT_TERM_CHAR 0x58
 #define H_CEDE 0xe0
+#define H_CONFER 0xe4
+#define H_PROD 0xe8
 #define H_VIO_SIGNAL 0x104
 #define H_SET_MODE 0x31c
 #define H_REGISTER_PROC_TBL 0x37c
@@ -114,6 +116,14 @@ struct spapr_cpu_ops {
 	int (*set_ile)(unsigned caller, bool le);
 	/* H_REGISTER_PROC_TBL: returns 0 or -errno. */
 	int (*configure_mmu)(bool radix, bool gtse, uint64_t process_table);
+	/*
+	 * H_CEDE (caller's thread, inside the hypercall): MSR[EE] on, and the
+	 * vCPU waits once the call has completed, until an interrupt, a prod or
+	 * a kick.
+	 */
+	void (*cede)(unsigned caller);
+	/* H_PROD: 1 if the CPU was ceded (now woken), 0 if not, -1 no such CPU. */
+	int (*prod)(unsigned index);
 };
 void spapr_set_cpu_ops(const struct spapr_cpu_ops *ops);
 const struct spapr_cpu_ops *spapr_cpu_ops_get(void);
@@ -129,6 +139,8 @@ struct spapr_hcall {
 	uint64_t args[9];
 };
 int64_t spapr_hcall(struct spapr_hcall *h);
+/* Forget remembered prods (machine reset). */
+void spapr_hcall_reset(void);
 
 /* RTAS call whose argument buffer (big-endian) is at args_gpa. */
 int64_t spapr_rtas_call(unsigned cpu, uint64_t args_gpa);

@@ -8,6 +8,7 @@
 struct spapr_cpu_ops;
 
 #define MSR_SF (1ULL << 63)
+#define MSR_EE (1ULL << 15)
 #define MSR_ME (1ULL << 12)
 #define MSR_RI (1ULL << 1)
 #define MSR_LE (1ULL << 0)
