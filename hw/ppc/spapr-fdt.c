@@ -198,6 +198,26 @@ static void build_xics(struct fdt_builder *b, const struct spapr_fdt_config *c)
 	end(b);
 }
 
+/*
+ * RTAS event sources: Linux's pseries RAS code requests the interrupts of
+ * /event-sources/epow-events and calls check-exception when one fires. The
+ * node is its own interrupt controller, as /vdevice is: XICS serves both.
+ */
+static void build_event_sources(struct fdt_builder *b)
+{
+	uint32_t ranges[2] = { SPAPR_IRQ_EPOW, 1 };
+	uint32_t irq[2] = { SPAPR_IRQ_EPOW, 0 }; /* edge */
+
+	begin(b, "event-sources");
+	prop(b, "interrupt-controller", NULL, 0);
+	prop_u32(b, "#interrupt-cells", 2);
+	prop_cells(b, "interrupt-ranges", ranges, 2);
+	begin(b, "epow-events");
+	prop_cells(b, "interrupts", irq, 2);
+	end(b);
+	end(b);
+}
+
 static void build_vdevice(struct fdt_builder *b, const struct spapr_fdt_config *c)
 {
 	char name[32];
@@ -257,8 +277,10 @@ int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GE
 	prop_cells(&b, "reg", mem, 4);
 	end(&b);
 
-	if (c->nr_irqs)
+	if (c->nr_irqs) {
 		build_xics(&b, c);
+		build_event_sources(&b);
+	}
 	build_vdevice(&b, c);
 	end(&b);
 	chk(&b, fdt_finish(buf));

@@ -34,6 +34,8 @@ static const char *const rtas_names[RTAS_COUNT] = {
 	[RTAS_EVENT_SCAN] = "event-scan",
 	[RTAS_GET_SYSTEM_PARAMETER] = "ibm,get-system-parameter",
 	[RTAS_SET_SYSTEM_PARAMETER] = "ibm,set-system-parameter",
+	[RTAS_CHECK_EXCEPTION] = "check-exception",
+	[RTAS_GET_SENSOR_STATE] = "get-sensor-state",
 	[RTAS_SET_XIVE] = "ibm,set-xive",
 	[RTAS_GET_XIVE] = "ibm,get-xive",
 	[RTAS_INT_OFF] = "ibm,int-off",
@@ -188,7 +190,18 @@ static void rtas_dispatch(uint32_t token, struct rtas_call *c)
 			ops->stop_self(c->cpu);
 		break;
 	case RTAS_EVENT_SCAN:
+		/* EPOW is reported through its interrupt and check-exception only. */
 		c->rets[0] = RTAS_OUT_NO_ERRORS_FOUND;
+		break;
+	case RTAS_CHECK_EXCEPTION:
+		c->rets[0] = spapr_check_exception(c->nargs, c->args);
+		break;
+	case RTAS_GET_SENSOR_STATE:
+		if (c->nargs != 2 || c->nret != 2) {
+			c->rets[0] = RTAS_OUT_PARAM_ERROR;
+			break;
+		}
+		c->rets[0] = spapr_get_sensor_state(c->args[0], c->args[1], &c->rets[1]);
 		break;
 	case RTAS_GET_SYSTEM_PARAMETER:
 	case RTAS_SET_SYSTEM_PARAMETER:

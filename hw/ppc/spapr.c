@@ -27,6 +27,7 @@
 #include "system/machine.h"
 #include "system/memory.h"
 #include "system/opts.h"
+#include "system/runstate.h"
 #include "target/ppc/cpu.h"
 
 #define SPAPR_MIN_RAM (16ULL << 20)
@@ -106,6 +107,7 @@ static void spapr_boot_reset(void *opaque)
 	c->reset_count++;
 	spapr_rtas_reset();
 	spapr_hcall_reset();
+	spapr_events_reset();
 
 	e.pc = m->layout.entry;
 	e.msr = MSR_SF | MSR_ME | MSR_RI | MSR_LE;
@@ -114,6 +116,15 @@ static void spapr_boot_reset(void *opaque)
 	e.gpr5 = 0; /* no Open Firmware client interface */
 	ppc_set_boot_entry(&e);
 	ppc_set_hold_address(c->rtas_addr + SPAPR_HOLD_OFFSET);
+}
+
+/* RTAS event sources are edge-triggered: one KVM_IRQ_LINE delivers. */
+static void raise_event_irq(unsigned irq)
+{
+	int ret = xics_kvm_set_irq(irq, true);
+
+	if (ret < 0)
+		warn_report_once("XICS source 0x%x: %s", irq, g_strerror(-ret));
 }
 
 /* The VM-wide MMU state: radix with no process table, as at creation. */
@@ -241,6 +252,10 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 	m->fdt_cfg.initrd_end = m->layout.initrd_end;
 	m->fdt_cfg.vty = true;
 	m->fdt_cfg.nr_irqs = SPAPR_NR_IRQS;
+
+	/* system_powerdown: an EPOW event, as the power button of a real LPAR. */
+	spapr_events_init(raise_event_irq);
+	system_powerdown_set_handler(spapr_events_powerdown);
 
 	reset_register(RESET_ORDER_MACHINE, spapr_mmu_reset, m, "spapr-mmu");
 	reset_register(RESET_ORDER_LOADER, spapr_boot_reset, m, "spapr-boot");

@@ -107,6 +107,15 @@ static const struct spapr_cpu_ops fake_ops = {
 	.prod = fake_prod,
 };
 
+/* Fake interrupt side of the RTAS events. */
+static unsigned raised, raised_irq;
+
+static void fake_raise(unsigned irq)
+{
+	raised++;
+	raised_irq = irq;
+}
+
 static void setup_once(void)
 {
 	if (ram)
@@ -125,6 +134,9 @@ static void setup(void)
 	setup_once();
 	memset(&fake, 0, sizeof(fake));
 	spapr_hcall_reset();
+	spapr_events_reset();
+	spapr_events_init(fake_raise);
+	raised = raised_irq = 0;
 	fake.cpu_states[0] = 2;
 	fake.cpu_states[1] = fake.cpu_states[2] = fake.cpu_states[3] = 0;
 	spapr_set_cpu_ops(&fake_ops);
@@ -299,6 +311,19 @@ START_TEST(test_fdt_contents)
 	ck_assert_int_eq(len, 8);
 	ck_assert_uint_eq(fdt32_to_cpu(reg[1]), 2);
 
+	/* EPOW: its own interrupt controller node, one edge source. */
+	off = fdt_path_offset(fdt, "/event-sources");
+	ck_assert_int_ge(off, 0);
+	ck_assert_ptr_nonnull(fdt_getprop(fdt, off, "interrupt-controller", NULL));
+	ck_assert_uint_eq(prop_u32(fdt, "/event-sources", "#interrupt-cells"), 2);
+	reg = fdt_getprop(fdt, fdt_path_offset(fdt, "/event-sources/epow-events"), "interrupts",
+			  &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(reg[0]), SPAPR_IRQ_EPOW);
+	ck_assert_uint_eq(fdt32_to_cpu(reg[1]), 0);
+	ck_assert_uint_eq(prop_u32(fdt, "/rtas", "check-exception"),
+			  spapr_rtas_token(RTAS_CHECK_EXCEPTION));
+
 	/* The RTAS area is reserved so the kernel never allocates over it. */
 	ck_assert_int_eq(fdt_num_mem_rsv(fdt), 1);
 	ck_assert_int_eq(fdt_get_mem_rsv(fdt, 0, &addr, &size), 0);
@@ -321,6 +346,7 @@ START_TEST(test_fdt_variants_and_errors)
 	c.bootargs = NULL;
 	fdt = build(&c);
 	ck_assert_int_lt(fdt_path_offset(fdt, "/interrupt-controller"), 0);
+	ck_assert_int_lt(fdt_path_offset(fdt, "/event-sources"), 0);
 	ck_assert_ptr_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "linux,initrd-start",
 				       NULL));
 	ck_assert_ptr_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"), "ibm,set-xive", NULL));
@@ -674,6 +700,175 @@ START_TEST(test_hcall_cede_prod_confer)
 }
 END_TEST
 
+static uint16_t be16p(const uint8_t *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+static uint32_t be32p(const uint8_t *p)
+{
+	return (uint32_t)be16p(p) << 16 | be16p(p + 2);
+}
+
+/* The section with this id, found the way Linux's get_pseries_errorlog walks them. */
+static const uint8_t *find_section(const uint8_t *log, const char id[2])
+{
+	uint32_t ext_len = be32p(log + 4);
+	const uint8_t *ext = log + 8, *p = ext + 16, *end = ext + ext_len;
+
+	if (ext_len < 16 || (ext[2] & 0x0f) != 14 || be32p(ext + 12) != 0x49424d00u)
+		return NULL;
+	while (p + 8 <= end) {
+		uint16_t len = be16p(p + 2);
+
+		if (p[0] == id[0] && p[1] == id[1])
+			return p;
+		if (len < 8)
+			return NULL;
+		p += len;
+	}
+	return NULL;
+}
+
+/* The EPOW log in the PAPR version 6 format that Linux's ras.c parses. */
+START_TEST(test_epow_log_format)
+{
+	uint8_t log[SPAPR_EPOW_LOG_LEN + 8];
+	const uint8_t *ph, *uh, *ep;
+	/* 2026-12-06 14:25:07 UTC */
+	time_t t = 1796567107;
+
+	memset(log, 0xaa, sizeof(log));
+	ck_assert_uint_eq(spapr_epow_log(log, sizeof(log), t, 0x1234), SPAPR_EPOW_LOG_LEN);
+	ck_assert_uint_eq(log[0], 6);			/* version 6 */
+	ck_assert_uint_eq(log[1] >> 5, 1);		/* severity: event */
+	ck_assert_uint_eq(log[1] & 0x04, 0x04);		/* extended log present */
+	ck_assert_uint_eq(log[3], 0x40);		/* type EPOW */
+	ck_assert_uint_eq(be32p(log + 4), SPAPR_EPOW_LOG_LEN - 8);
+	ck_assert_uint_eq(log[8] & 0x80, 0x80);		/* log valid */
+	ck_assert_uint_eq(log[8] & 0x02, 0x02);		/* big-endian */
+	ck_assert_uint_eq(log[10], 0x8e);		/* PowerPC format, event log (14) */
+	ck_assert_uint_eq(log[SPAPR_EPOW_LOG_LEN], 0xaa); /* nothing written past it */
+
+	ph = find_section(log, "PH");
+	uh = find_section(log, "UH");
+	ep = find_section(log, "EP");
+	ck_assert_ptr_eq(ph, log + 24); /* PAPR: PH first, then UH */
+	ck_assert_ptr_eq(uh, ph + be16p(ph + 2));
+	ck_assert_ptr_nonnull(ep);
+	ck_assert_uint_eq(be16p(ph + 2) + be16p(uh + 2) + be16p(ep + 2) + 16, be32p(log + 4));
+	ck_assert_uint_eq(be32p(ph + 8), 0x20261206); /* BCD date */
+	ck_assert_uint_eq(be32p(ph + 12) >> 8, 0x142507); /* BCD time */
+	ck_assert_uint_eq(ph[27], 3); /* section count */
+	ck_assert_uint_eq(be32p(ph + 40), 0x1234);
+	/* Action code "system shutdown", modifier "normal": Linux's orderly poweroff. */
+	ck_assert_uint_eq(ep[8] & 0x0f, 3);
+	ck_assert_uint_eq(ep[9] & 0x0f, 1);
+
+	ck_assert_uint_eq(spapr_epow_log(log, SPAPR_EPOW_LOG_LEN - 1, t, 0), 0);
+}
+END_TEST
+
+static int32_t check_exception(uint32_t nargs, uint32_t mask, uint32_t buf, uint32_t len)
+{
+	uint32_t a[7] = { 0x500, SPAPR_IRQ_EPOW, mask, 0, buf, len, 0 };
+
+	rtas_buf(spapr_rtas_token(RTAS_CHECK_EXCEPTION), nargs, 1, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	return (int32_t)rtas_ret(nargs, 0);
+}
+
+static int32_t sensor(uint32_t nargs, uint32_t nret, uint32_t token, uint32_t index,
+		      uint32_t *state)
+{
+	uint32_t a[2] = { token, index };
+
+	rtas_buf(spapr_rtas_token(RTAS_GET_SENSOR_STATE), nargs, nret, a);
+	ck_assert_int_eq(spapr_rtas_call(0, RTAS_BUF), H_SUCCESS);
+	if (state && nret > 1)
+		*state = rtas_ret(nargs, 1);
+	return (int32_t)rtas_ret(nargs, 0);
+}
+
+/* system_powerdown -> interrupt -> check-exception returns the log once. */
+START_TEST(test_epow_rtas)
+{
+	const uint32_t log_gpa = 0xa000;
+	uint8_t expect[SPAPR_EPOW_LOG_LEN];
+	uint32_t state = 99;
+
+	/* Nothing queued: no errors found, the buffer untouched. */
+	memset(ram_host + log_gpa, 0x5a, 4096);
+	ck_assert_int_eq(check_exception(6, RTAS_EVENT_EPOW_WARNING, log_gpa, 2048),
+			 RTAS_OUT_NO_ERRORS_FOUND);
+	ck_assert_uint_eq(ram_host[log_gpa], 0x5a);
+	ck_assert_int_eq(sensor(2, 2, 9, 0, &state), RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(state, 0);
+
+	spapr_events_powerdown();
+	ck_assert_uint_eq(raised, 1);
+	ck_assert_uint_eq(raised_irq, SPAPR_IRQ_EPOW);
+	ck_assert_int_eq(sensor(2, 2, 9, 0, &state), RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(state, 3);
+
+	/* Bad arguments: an RTAS error, and the event stays queued. */
+	ck_assert_int_eq(check_exception(5, RTAS_EVENT_EPOW_WARNING, log_gpa, 2048),
+			 RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(check_exception(6, RTAS_EVENT_EPOW_WARNING, log_gpa, 4),
+			 RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(check_exception(6, RTAS_EVENT_EPOW_WARNING, RAM_SIZE - 8, 2048),
+			 RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(check_exception(6, RTAS_EVENT_EPOW_WARNING, 0xfffffff0u, 2048),
+			 RTAS_OUT_PARAM_ERROR);
+	/* A mask without EPOW (internal errors only) finds nothing. */
+	ck_assert_int_eq(check_exception(6, 0x80000000u, log_gpa, 2048),
+			 RTAS_OUT_NO_ERRORS_FOUND);
+	ck_assert_uint_eq(spapr_events_pending(), 1);
+	ck_assert_uint_eq(ram_host[log_gpa], 0x5a);
+
+	/* The real call (7 arguments is valid too): the log, then nothing more. */
+	ck_assert_int_eq(check_exception(7, 0xffffffffu, log_gpa, 2048), RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(spapr_events_pending(), 0);
+	ck_assert_uint_eq(raised, 1); /* nothing left: no second pulse */
+	spapr_epow_log(expect, sizeof(expect), time(NULL), 0);
+	/* Same bytes but the PH section's date, time and log id. */
+	ck_assert_mem_eq(ram_host + log_gpa, expect, 24 + 8);
+	ck_assert_mem_eq(ram_host + log_gpa + 72, expect + 72, SPAPR_EPOW_LOG_LEN - 72);
+	ck_assert_uint_eq(ram_host[log_gpa + SPAPR_EPOW_LOG_LEN], 0x5a);
+	ck_assert_int_eq(check_exception(6, RTAS_EVENT_EPOW_WARNING, log_gpa, 2048),
+			 RTAS_OUT_NO_ERRORS_FOUND);
+
+	/* A short buffer gets the start of the log. */
+	spapr_events_powerdown();
+	memset(ram_host + log_gpa, 0x5a, 4096);
+	ck_assert_int_eq(check_exception(6, RTAS_EVENT_EPOW_WARNING, log_gpa, 16),
+			 RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(ram_host[log_gpa], 6);
+	ck_assert_uint_eq(ram_host[log_gpa + 16], 0x5a);
+
+	/* Two presses: the first fetch pulses again for the second; the queue is bounded. */
+	raised = 0;
+	spapr_events_powerdown();
+	spapr_events_powerdown();
+	ck_assert_uint_eq(raised, 2);
+	ck_assert_int_eq(check_exception(6, RTAS_EVENT_EPOW_WARNING, log_gpa, 2048),
+			 RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(raised, 3);
+	for (unsigned i = 0; i < 100; i++)
+		spapr_events_powerdown();
+	ck_assert_uint_le(spapr_events_pending(), 8);
+	/* A machine reset forgets them. */
+	spapr_events_reset();
+	ck_assert_uint_eq(spapr_events_pending(), 0);
+
+	/* get-sensor-state: other sensors and bad argument counts are errors. */
+	ck_assert_int_eq(sensor(2, 2, 9003, 0, &state), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(sensor(2, 2, 9, 1, &state), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(sensor(1, 2, 9, 0, NULL), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(sensor(2, 1, 9, 0, NULL), RTAS_OUT_PARAM_ERROR);
+}
+END_TEST
+
 START_TEST(test_blobs_encoding)
 {
 	/* sc 1 in both, and the hold loop calls KEEL_H_HOLD then branches back to itself. */
@@ -797,6 +992,8 @@ int main(void)
 	tcase_add_test(tc, test_hcall_proc_tbl);
 	tcase_add_test(tc, test_hcall_ci_and_unknown);
 	tcase_add_test(tc, test_hcall_cede_prod_confer);
+	tcase_add_test(tc, test_epow_log_format);
+	tcase_add_test(tc, test_epow_rtas);
 	tcase_add_test(tc, test_blobs_encoding);
 	tcase_add_test(tc, test_loader_elf);
 	tcase_add_test(tc, test_loader_raw_and_bad);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct chardev;
 
@@ -84,6 +85,8 @@ enum spapr_rtas_index {
 	RTAS_EVENT_SCAN,
 	RTAS_GET_SYSTEM_PARAMETER,
 	RTAS_SET_SYSTEM_PARAMETER,
+	RTAS_CHECK_EXCEPTION,
+	RTAS_GET_SENSOR_STATE,
 	/* Handled inside KVM by its XICS emulation (KVM_PPC_RTAS_DEFINE_TOKEN). */
 	RTAS_SET_XIVE,
 	RTAS_GET_XIVE,
@@ -147,6 +150,27 @@ int64_t spapr_rtas_call(unsigned cpu, uint64_t args_gpa);
 /* Seconds added to the host clock by set-time-of-day (reset to 0 on cold reset). */
 void spapr_rtas_reset(void);
 
+/*
+ * RTAS events (spapr-events.c): EPOW for system_powerdown. raise pulses a
+ * XICS source (the machine passes the in-kernel XICS; tests a fake).
+ */
+#define RTAS_EVENT_EPOW_WARNING 0x40000000u /* check-exception event mask */
+#define SPAPR_EPOW_SYSTEM_SHUTDOWN 3	     /* EPOW action code */
+#define SPAPR_EPOW_SHUTDOWN_NORMAL 1	     /* its modifier */
+#define SPAPR_EPOW_LOG_LEN 116		     /* 8 + 16 + PH 48 + UH 24 + EP 20 */
+void spapr_events_init(void (*raise)(unsigned irq));
+/* Pulse an edge-triggered XICS source through that hook (no-op without one). */
+void spapr_irq_raise(unsigned irq);
+void spapr_events_reset(void);
+/* Queue a "shut down normally" EPOW event and raise its interrupt. */
+void spapr_events_powerdown(void);
+unsigned spapr_events_pending(void);
+/* The EPOW error log as check-exception returns it; 0 if size is too small. */
+size_t spapr_epow_log(uint8_t *buf, size_t size, time_t now, uint32_t id);
+/* RTAS calls; return the RTAS status. args are the call's input words. */
+int32_t spapr_check_exception(uint32_t nargs, const uint32_t *args);
+int32_t spapr_get_sensor_state(uint32_t sensor, uint32_t index, uint32_t *state);
+
 /* The VTY (hvterm1) at SPAPR_VTY_REG; chr may be NULL (output dropped). */
 int spapr_vty_init(struct chardev *chr, GError **err);
 size_t spapr_vty_put(uint32_t reg, const uint8_t *buf, size_t len);
@@ -170,6 +194,8 @@ struct spapr_fdt_config {
 	uint32_t reset_count; /* /chosen/keel,reset-count: proves a fresh tree */
 };
 #define SPAPR_IRQ_BASE 0x1000u
+/* Fixed XICS sources (edge-triggered). */
+#define SPAPR_IRQ_EPOW (SPAPR_IRQ_BASE + 0)
 
 /* Build the flattened device tree into buf. Returns its size or -errno. */
 int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GError **err);
