@@ -250,12 +250,15 @@ static int node_add(struct machine_config *cfg, struct kopts *o, const char *pre
 		error_setg(err, "'node-name' must be specified for the root node");
 		return -1;
 	}
-	if (!name)
+	if (!name) {
 		name = auto_name = g_strdup_printf("#block%03u", implicit++);
-	else if (strlen(name) > NODE_NAME_MAX)
-		return error_setg(err, "Node name too long: '%s'", name), -1;
-	else if (!name_ok(name))
-		return error_setg(err, "Invalid node-name: '%s'", name), -1;
+	} else if (strlen(name) > NODE_NAME_MAX) {
+		error_setg(err, "Node name too long: '%s'", name);
+		return -1;
+	} else if (!name_ok(name)) {
+		error_setg(err, "Invalid node-name: '%s'", name);
+		return -1;
+	}
 	if (node_find(cfg, name)) {
 		error_setg(err, "Duplicate nodes with node-name='%s'", name);
 		return -1;
