@@ -230,10 +230,14 @@ static void build_vdevice(struct fdt_builder *b, const struct spapr_fdt_config *
 	prop_u32(b, "#interrupt-cells", 2);
 	prop(b, "interrupt-controller", NULL, 0);
 	if (c->vty) {
-		/* No "interrupts": the hvc driver polls, which needs no irq wiring. */
+		uint32_t irq[2] = { SPAPR_IRQ_VTY, 0 }; /* edge */
+
 		snprintf(name, sizeof(name), "vty@%x", SPAPR_VTY_REG);
 		begin(b, name);
 		prop_u32(b, "reg", SPAPR_VTY_REG);
+		/* Without XICS the hvc driver polls. */
+		if (c->nr_irqs)
+			prop_cells(b, "interrupts", irq, 2);
 		prop_str(b, "device_type", "serial");
 		prop_str(b, "compatible", "hvterm1");
 		end(b);

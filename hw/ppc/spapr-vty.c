@@ -2,7 +2,8 @@
 /*
  * The sPAPR virtual terminal (hvterm1): H_PUT_TERM_CHAR writes to the
  * chardev, H_GET_TERM_CHAR takes up to 16 bytes from an input buffer the
- * chardev fills. The guest polls; there is no interrupt. bql held.
+ * chardev fills. Input pulses the VTY's XICS source, so the guest's hvc
+ * driver reads on the interrupt instead of polling. bql held.
  */
 #include <string.h>
 
@@ -34,11 +35,19 @@ static size_t vty_can_read(void *opaque)
 static void vty_read(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct spapr_vty *v = opaque;
+	size_t before = v->len;
 
 	for (size_t i = 0; i < len && v->len < VTY_IN_SIZE; i++) {
 		v->in[(v->head + v->len) % VTY_IN_SIZE] = buf[i];
 		v->len++;
 	}
+	/*
+	 * Edge-triggered: pulse on every arrival, not only when the buffer was
+	 * empty, so input is never stranded behind a partial read (a spurious
+	 * interrupt just finds nothing to read).
+	 */
+	if (v->len > before)
+		spapr_irq_raise(SPAPR_IRQ_VTY);
 }
 
 static const struct chr_frontend vty_frontend = {

@@ -2,7 +2,9 @@
 /*
  * sPAPR pieces that need no KVM: the device tree (checked with libfdt and
  * round-tripped through dtc), RTAS argument buffers (big-endian in guest
- * RAM), hypercall argument decoding, and the ppc64 kernel loader.
+ * RAM), hypercall argument decoding, cede/prod against a fake vCPU side,
+ * RTAS events (the EPOW log and its RTAS calls), VTY input interrupts, and
+ * the ppc64 kernel loader.
  */
 #include <check.h>
 #include <stdio.h>
@@ -11,6 +13,8 @@
 #include <unistd.h>
 #include <libfdt.h>
 
+#include "chardev/char-be.h"
+#include "chardev/char.h"
 #include "hw/core/loader-ppc.h"
 #include "hw/core/loader.h"
 #include "hw/ppc/spapr.h"
@@ -305,6 +309,10 @@ START_TEST(test_fdt_contents)
 
 	ck_assert_str_eq(prop_str(fdt, "/vdevice/vty@71000000", "compatible"), "hvterm1");
 	ck_assert_uint_eq(prop_u32(fdt, "/vdevice/vty@71000000", "reg"), SPAPR_VTY_REG);
+	reg = fdt_getprop(fdt, fdt_path_offset(fdt, "/vdevice/vty@71000000"), "interrupts", &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(reg[0]), SPAPR_IRQ_VTY);
+	ck_assert_uint_eq(fdt32_to_cpu(reg[1]), 0);
 	ck_assert_str_eq(prop_str(fdt, "/interrupt-controller", "compatible"), "IBM,ppc-xicp");
 	off = fdt_path_offset(fdt, "/interrupt-controller");
 	reg = fdt_getprop(fdt, off, "ibm,interrupt-server-ranges", &len);
@@ -570,6 +578,37 @@ START_TEST(test_hcall_term)
 	ck_assert_uint_eq(h.args[0], 0); /* nothing typed: length 0 in r4 */
 	ck_assert_int_eq(hcall(H_GET_TERM_CHAR, 7, 0, 0, 0, NULL), H_PARAMETER);
 	ck_assert_int_eq(hcall(H_VIO_SIGNAL, SPAPR_VTY_REG, 0, 0, 0, NULL), H_SUCCESS);
+}
+END_TEST
+
+/* Typed input pulses the VTY interrupt; H_GET_TERM_CHAR then reads it. */
+START_TEST(test_vty_input_irq)
+{
+	struct spapr_hcall h;
+	struct chardev *c;
+	GError *err = NULL;
+
+	spapr_vty_fini();
+	c = chardev_alloc("vtyin", "test", &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(spapr_vty_init(c, &err), 0);
+
+	chardev_fe_read(c, (const uint8_t *)"ls\r", 3);
+	ck_assert_uint_eq(raised, 1);
+	ck_assert_uint_eq(raised_irq, SPAPR_IRQ_VTY);
+	/* More input before the guest read: another pulse (edge-triggered). */
+	chardev_fe_read(c, (const uint8_t *)"x", 1);
+	ck_assert_uint_eq(raised, 2);
+	chardev_fe_read(c, (const uint8_t *)"", 0);
+	ck_assert_uint_eq(raised, 2);
+	ck_assert_int_eq(hcall(H_GET_TERM_CHAR, SPAPR_VTY_REG, 0, 0, 0, &h), H_SUCCESS);
+	ck_assert_uint_eq(h.args[0], 4);
+	ck_assert_uint_eq(h.args[1] >> 32, 0x6c730d78); /* "ls\rx" */
+	ck_assert_uint_eq(raised, 2);
+
+	spapr_vty_fini();
+	chardev_free(c);
+	ck_assert_int_eq(spapr_vty_init(NULL, NULL), 0);
 }
 END_TEST
 
@@ -988,6 +1027,7 @@ int main(void)
 	tcase_add_test(tc, test_rtas_cpus);
 	tcase_add_test(tc, test_rtas_misc_and_bad_buffers);
 	tcase_add_test(tc, test_hcall_term);
+	tcase_add_test(tc, test_vty_input_irq);
 	tcase_add_test(tc, test_hcall_set_mode);
 	tcase_add_test(tc, test_hcall_proc_tbl);
 	tcase_add_test(tc, test_hcall_ci_and_unknown);

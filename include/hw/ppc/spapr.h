@@ -171,7 +171,10 @@ size_t spapr_epow_log(uint8_t *buf, size_t size, time_t now, uint32_t id);
 int32_t spapr_check_exception(uint32_t nargs, const uint32_t *args);
 int32_t spapr_get_sensor_state(uint32_t sensor, uint32_t index, uint32_t *state);
 
-/* The VTY (hvterm1) at SPAPR_VTY_REG; chr may be NULL (output dropped). */
+/*
+ * The VTY (hvterm1) at SPAPR_VTY_REG; chr may be NULL (output dropped).
+ * Input pulses SPAPR_IRQ_VTY, which the tree gives its node.
+ */
 int spapr_vty_init(struct chardev *chr, GError **err);
 size_t spapr_vty_put(uint32_t reg, const uint8_t *buf, size_t len);
 size_t spapr_vty_get(uint32_t reg, uint8_t *buf, size_t max);
@@ -196,6 +199,7 @@ struct spapr_fdt_config {
 #define SPAPR_IRQ_BASE 0x1000u
 /* Fixed XICS sources (edge-triggered). */
 #define SPAPR_IRQ_EPOW (SPAPR_IRQ_BASE + 0)
+#define SPAPR_IRQ_VTY (SPAPR_IRQ_BASE + 1)
 
 /* Build the flattened device tree into buf. Returns its size or -errno. */
 int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GError **err);
