@@ -63,7 +63,7 @@ static bool one_of(const char *v, const char *const *ok)
 int drive_opts_check(struct kopts *o, GError **err)
 {
 	static const char *const ifs[] = { "virtio", "none", NULL };
-	static const char *const aios[] = { "threads", NULL };
+	static const char *const aios[] = { "threads", "io_uring", NULL };
 	static const char *const discards[] = { "ignore", "off", "unmap", "on", NULL };
 	static const char *const lockings[] = { "auto", "on", "off", NULL };
 	const char *v;
@@ -92,7 +92,11 @@ int drive_opts_check(struct kopts *o, GError **err)
 	}
 	v = kopts_get(o, "aio");
 	if (v && !one_of(v, aios)) {
-		error_setg(err, "aio=%s is not supported (use aio=threads)", v);
+		error_setg(err, "aio=%s is not supported (use aio=threads or aio=io_uring)", v);
+		return -1;
+	}
+	if (v && !strcmp(v, "io_uring") && !blk_io_uring_built()) {
+		error_setg(err, "aio=io_uring is not supported: Keel was built without liburing");
 		return -1;
 	}
 	v = kopts_get(o, "media");
@@ -205,6 +209,8 @@ struct blk_backend *drive_opts_open(struct kopts *o, int write_cache, GError **e
 	bo.discard = !g_strcmp0(kopts_get(o, "discard"), "unmap") ||
 		     !g_strcmp0(kopts_get(o, "discard"), "on");
 	bo.no_lock = !g_strcmp0(kopts_get(o, "file.locking"), "off");
+	if (!g_strcmp0(kopts_get(o, "aio"), "io_uring"))
+		bo.aio = BLK_AIO_IO_URING;
 	return blk_open(&bo, err);
 }
 
@@ -216,6 +222,7 @@ struct blk_backend *drive_claim(const char *name, const struct drive_user *u,
 	struct kopts *node = NULL;
 	struct blk_backend *b;
 	struct claim *c;
+	bool uring;
 
 	if (!o) {
 		node = blockdev_drive_opts(name, &nerr);
@@ -236,11 +243,16 @@ struct blk_backend *drive_claim(const char *name, const struct drive_user *u,
 		kopts_free(node);
 		return NULL;
 	}
+	uring = !g_strcmp0(kopts_get(o, "aio"), "io_uring");
 	b = drive_opts_open(o, u->write_cache, err);
 	*serial = node ? NULL : kopts_get(o, "serial");
 	kopts_free(node);
-	if (!b)
+	if (!b) {
+		/* Like QEMU: no silent fall back to threads, and say which drive. */
+		if (uring)
+			g_prefix_error(err, "drive '%s': ", name);
 		return NULL;
+	}
 	if (!claimed)
 		claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, claim_free);
 	c = g_new0(struct claim, 1);

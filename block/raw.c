@@ -2,13 +2,17 @@
 /*
  * Raw image backend. Requests run on a per-image GThreadPool; finished ones
  * are queued and an eventfd wakes the main loop, which runs their done()
- * callbacks with the bql held. Nothing in here touches device state.
+ * callbacks with the bql held. With aio=io_uring, reads, writes and flushes
+ * go through the image's io_uring instead (block/io-uring.c) and the rest
+ * (discard, write zeroes, refused requests) still through the pool. Nothing
+ * in here touches device state.
  */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -18,6 +22,7 @@
 #include <linux/fs.h>
 
 #include "block/block.h"
+#include "block/io-uring.h"
 #include "system/error.h"
 #include "system/log.h"
 
@@ -25,6 +30,9 @@
 #define BLK_DRAIN_TIMEOUT_US (60 * G_USEC_PER_SEC)
 /* The byte QEMU's raw driver uses to say "someone writes this image". */
 #define BLK_LOCK_BYTE 100
+#define BLK_RING_ENTRIES 128
+
+struct blk_counters blk_counters;
 
 struct blk_backend {
 	char *path;
@@ -40,6 +48,7 @@ struct blk_backend {
 	int efd;
 	guint source;
 	unsigned inflight;	/* bql */
+	struct blk_uring *uring;	/* aio=io_uring */
 };
 
 /* Take the image lock: shared for readers, exclusive for a writer. */
@@ -70,6 +79,8 @@ static int lock_image(struct blk_backend *b, GError **err)
 static gboolean completions_ready(gint fd, GIOCondition cond, gpointer opaque);
 
 static void run_req(gpointer data, gpointer opaque);
+
+static void uring_complete(struct blk_req *req, void *opaque);
 
 struct blk_backend *blk_open(const struct blk_open_opts *o, GError **err)
 {
@@ -118,9 +129,26 @@ struct blk_backend *blk_open(const struct blk_open_opts *o, GError **err)
 		goto fail;
 	}
 	b->size = end;
+	if (o->aio == BLK_AIO_IO_URING) {
+		struct blk_uring_cfg cfg = {
+			.path = o->path,
+			.fd = b->fd,
+			.fd_buffered = b->fd_buffered,
+			.fua_flush = o->cache != BLK_CACHE_UNSAFE,
+			.entries = o->ring_entries ? o->ring_entries : BLK_RING_ENTRIES,
+			.complete = uring_complete,
+			.opaque = b,
+		};
+
+		b->uring = blk_uring_new(&cfg, err);
+		if (!b->uring)
+			goto fail;
+	}
 	b->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (b->efd < 0) {
 		error_setg(err, "eventfd: %s", g_strerror(errno));
+		if (b->uring)
+			blk_uring_free(b->uring);
 		goto fail;
 	}
 	b->done_q = g_async_queue_new();
@@ -143,6 +171,8 @@ void blk_close(struct blk_backend *b)
 	if (!b)
 		return;
 	blk_drain(b);
+	if (b->uring)
+		blk_uring_free(b->uring);
 	g_thread_pool_free(b->pool, FALSE, TRUE);
 	g_source_remove(b->source);
 	g_async_queue_unref(b->done_q);
@@ -329,6 +359,26 @@ static void complete(struct blk_backend *b, struct blk_req *req)
 	req->done(req);
 }
 
+static void uring_complete(struct blk_req *req, void *opaque)
+{
+	complete(opaque, req);
+}
+
+/* What the ring runs; the pool keeps discards, write zeroes and refusals. */
+static bool uring_takes(const struct blk_backend *b, const struct blk_req *req)
+{
+	switch (req->op) {
+	case BLK_OP_READ:
+		return req->niov <= IOV_MAX;
+	case BLK_OP_WRITE:
+		return !b->readonly && req->niov <= IOV_MAX;
+	case BLK_OP_FLUSH:
+		return !b->readonly && b->cache != BLK_CACHE_UNSAFE;
+	default:
+		return false;
+	}
+}
+
 static gboolean completions_ready(gint fd, GIOCondition cond, gpointer opaque)
 {
 	struct blk_backend *b = opaque;
@@ -347,13 +397,59 @@ void blk_submit(struct blk_backend *b, struct blk_req *req)
 {
 	b->inflight++;
 	__atomic_store_n(&req->ret, 0, __ATOMIC_RELEASE);
+	if (b->uring && uring_takes(b, req)) {
+		blk_uring_submit(b->uring, req);
+		return;
+	}
+	blk_counters.pool_reqs++;
 	g_thread_pool_push(b->pool, req, NULL);
+}
+
+void blk_io_plug(struct blk_backend *b)
+{
+	if (b->uring)
+		blk_uring_plug(b->uring);
+}
+
+void blk_io_unplug(struct blk_backend *b)
+{
+	if (b->uring)
+		blk_uring_unplug(b->uring);
+}
+
+/* The ring and the pool both have requests: wait on both eventfds. */
+static void drain_with_ring(struct blk_backend *b)
+{
+	gint64 deadline = g_get_monotonic_time() + BLK_DRAIN_TIMEOUT_US;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = b->efd, .events = POLLIN },
+			{ .fd = blk_uring_wait_fd(b->uring), .events = POLLIN },
+		};
+
+		blk_uring_drain_step(b->uring);
+		completions_ready(b->efd, G_IO_IN, b);
+		if (!b->inflight)
+			return;
+		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
+			g_error("blk_drain: poll: %s", g_strerror(errno));
+		if (g_get_monotonic_time() > deadline) {
+			error_report("%s: %u requests still running after 60 s; waiting on",
+				     b->path, b->inflight);
+			deadline = g_get_monotonic_time() + BLK_DRAIN_TIMEOUT_US;
+		}
+	}
 }
 
 void blk_drain(struct blk_backend *b)
 {
 	gint64 deadline = g_get_monotonic_time() + BLK_DRAIN_TIMEOUT_US;
 
+	if (b->uring) {
+		drain_with_ring(b);
+		return;
+	}
 	while (b->inflight) {
 		struct blk_req *req = g_async_queue_timeout_pop(b->done_q, G_USEC_PER_SEC);
 

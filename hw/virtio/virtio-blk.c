@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * virtio-blk on a raw image (block/raw.c). Requests are validated here,
- * run on the backend's thread pool and completed from the main loop, so
- * several are in flight at once. A reset (guest status 0 or system reset)
+ * run by the backend (thread pool or io_uring) and completed from the main
+ * loop, so several are in flight at once. A reset (guest status 0 or system reset)
  * waits for every request taken from the queue: what the guest was told is
  * done is on the image, and nothing completes into a reset ring later.
  */
@@ -262,6 +262,8 @@ static void blk_queue_notify(struct virtio_device *vdev, struct virtqueue *vq)
 	struct virtio_blk *b = to_blk(vdev);
 	struct blk_vreq *r;
 
+	/* One kick's requests reach the host kernel together (aio=io_uring). */
+	blk_io_plug(b->blk);
 	while ((r = virtqueue_pop(vq, sizeof(*r)))) {
 		int st;
 
@@ -270,11 +272,12 @@ static void blk_queue_notify(struct virtio_device *vdev, struct virtqueue *vq)
 		st = handle_req(b, r);
 		if (st < 0) {
 			g_free(r);
-			return;
+			break;
 		}
 		if (st != 0xff)
 			finish(r, st);
 	}
+	blk_io_unplug(b->blk);
 }
 
 static void blk_reset(struct virtio_device *vdev)

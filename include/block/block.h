@@ -4,10 +4,11 @@
 
 /*
  * Host-side block backends: a raw image file (or block device) with
- * asynchronous requests run by a small thread pool. Completions come back
- * through the GLib main loop, so done() runs with the bql held, never on a
- * pool thread. Images are locked with OFD locks (like QEMU) so two
- * processes cannot write the same image.
+ * asynchronous requests run by a small thread pool (aio=threads) or an
+ * io_uring (aio=io_uring, block/io-uring.c). Completions come back through
+ * the GLib main loop, so done() runs with the bql held, never on a pool
+ * thread. Images are locked with OFD locks (like QEMU) so two processes
+ * cannot write the same image.
  */
 #include <glib.h>
 #include <stdbool.h>
@@ -22,6 +23,11 @@ enum blk_cache_mode {
 	BLK_CACHE_UNSAFE,	/* page cache; flushes ignored */
 };
 
+enum blk_aio {
+	BLK_AIO_THREADS,	/* a GThreadPool per image (default) */
+	BLK_AIO_IO_URING,	/* an io_uring per image, driven from the main loop */
+};
+
 struct blk_open_opts {
 	const char *path;
 	bool readonly;
@@ -29,7 +35,12 @@ struct blk_open_opts {
 	bool discard;		/* discard=unmap: punch holes (QEMU's default is ignore) */
 	unsigned threads;	/* pool size; 0 = default (4) */
 	bool no_lock;		/* locking=off: no OFD lock on the image */
+	enum blk_aio aio;
+	unsigned ring_entries;	/* io_uring submission queue size; 0 = default (128) */
 };
+
+/* Whether this build has aio=io_uring (liburing). */
+bool blk_io_uring_built(void);
 
 struct blk_backend;
 
@@ -71,6 +82,26 @@ void blk_submit(struct blk_backend *b, struct blk_req *req);
  */
 void blk_drain(struct blk_backend *b);
 unsigned blk_inflight(const struct blk_backend *b);
+
+/*
+ * Requests submitted between plug and unplug go to the kernel together when
+ * the outermost unplug comes (one io_uring_enter for a whole virtqueue kick).
+ * A no-op for aio=threads.
+ */
+void blk_io_plug(struct blk_backend *b);
+void blk_io_unplug(struct blk_backend *b);
+
+/* Process-wide counters, for tests and debugging (bql). */
+struct blk_counters {
+	uint64_t pool_reqs;		/* requests run on a thread pool */
+	uint64_t ring_enters;		/* io_uring_submit() calls that passed SQEs on */
+	uint64_t ring_sqes;		/* SQEs the kernel took */
+	uint64_t ring_cqes_eventfd;	/* CQEs reaped after the ring's eventfd fired */
+	uint64_t ring_cqes_drain;	/* CQEs reaped by blk_drain() */
+	uint64_t ring_resubmits;	/* short I/O, -EAGAIN, -EINTR, O_DIRECT retry */
+	uint64_t ring_waits;		/* requests that waited for room in the ring */
+};
+extern struct blk_counters blk_counters;
 
 /* -drive: parse, check and remember; for if=virtio also add a virtio-blk. */
 struct machine_config;

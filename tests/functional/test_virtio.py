@@ -4,7 +4,8 @@
 drives the queues itself (tests/guests/virtio-blk.c): data integrity with
 checksums, flush, several requests in flight, reset in the middle of I/O
 (guest status 0 and system reset), a malformed chain that breaks only that
-device, read-only drives, and the command-line errors for images."""
+device, read-only drives, and the command-line errors for images. The I/O
+tests run once per aio= backend (threads, io_uring)."""
 
 import fcntl
 import os
@@ -42,19 +43,32 @@ def read_sectors(path, sector, count=8):
 def run_virtio(env, test, drive, extra=(), timeout=60):
     args = ['-drive', drive] + list(extra)
     r = env.run_guest('virtio-blk.elf', append='test=' + test, extra=args, timeout=timeout)
+    if 'Keel was built without liburing' in r.stderr:
+        raise keeltest.Skip('keel was built without liburing: no aio=io_uring')
     r.expect_status(exit_status(0))
     return r
+
+
+def each_aio(fn):
+    """Register fn(env, aio) as NAME (aio=threads) and NAME_io_uring."""
+    for aio in ('threads', 'io_uring'):
+        def run(env, aio=aio):
+            return fn(env, aio)
+        run.__name__ = fn.__name__ + ('' if aio == 'threads' else '_' + aio)
+        run.__doc__ = fn.__doc__
+        keeltest.test(run)
+    return fn
 
 
 def broken_lines(r):
     return [line for line in r.stderr.splitlines() if 'needs a reset' in line]
 
 
-@keeltest.test
-def blk_read_write_flush(env):
+@each_aio
+def blk_read_write_flush(env, aio):
     img = make_image(env)
     before = open(img, 'rb').read()
-    r = run_virtio(env, 'rw', 'file=%s,format=raw,if=virtio,serial=KEELDISK' % img)
+    r = run_virtio(env, 'rw', 'file=%s,format=raw,if=virtio,serial=KEELDISK,aio=%s' % (img, aio))
     r.expect_out('virtio: rw ok')
     check_eq(int(r.value('capacity')), IMAGE_SIZE // SECTOR, 'capacity')
     check_eq(int(r.value('host_fnv'), 16), fnv(before[:4096]), 'checksum of host data')
@@ -67,11 +81,11 @@ def blk_read_write_flush(env):
     check_eq(broken_lines(r), [], 'broken device lines')
 
 
-@keeltest.test
-def blk_none_and_device(env):
+@each_aio
+def blk_none_and_device(env, aio):
     """-drive if=none + -device virtio-blk-device, cache=none (O_DIRECT)."""
     img = make_image(env)
-    r = run_virtio(env, 'rw', 'file=%s,format=raw,if=none,id=d0,cache=none,aio=threads' % img,
+    r = run_virtio(env, 'rw', 'file=%s,format=raw,if=none,id=d0,cache=none,aio=%s' % (img, aio),
                    extra=['-device', 'virtio-blk-device,drive=d0,id=disk0'])
     r.expect_out('virtio: rw ok')
     check_eq(read_sectors(img, 8), pattern(1), 'sectors 8..15 on the image')
@@ -92,41 +106,41 @@ def blk_without_ioeventfd(env):
     check_eq(len(broken_lines(r)), 1, 'log lines about the broken device')
 
 
-@keeltest.test
-def blk_readonly(env):
+@each_aio
+def blk_readonly(env, aio):
     img = make_image(env)
     before = open(img, 'rb').read()
-    r = run_virtio(env, 'rw', 'file=%s,if=virtio,readonly=on' % img)
+    r = run_virtio(env, 'rw', 'file=%s,if=virtio,readonly=on,aio=%s' % (img, aio))
     r.expect_out('virtio: ro ok')
     check_eq(r.value('readonly'), '1', 'VIRTIO_BLK_F_RO')
     check_eq(open(img, 'rb').read(), before, 'image after a refused write')
 
 
-@keeltest.test
-def blk_reset_mid_io(env):
+@each_aio
+def blk_reset_mid_io(env, aio):
     """Guest writes status 0 with writes in flight: they complete first."""
     img = make_image(env)
-    r = run_virtio(env, 'reset', 'file=%s,format=raw,if=virtio' % img)
+    r = run_virtio(env, 'reset', 'file=%s,format=raw,if=virtio,aio=%s' % (img, aio))
     r.expect_out('virtio: reset ok')
     check_eq(read_sectors(img, 32), pattern(5), 'first in-flight write')
     check_eq(read_sectors(img, 40), pattern(6), 'second in-flight write')
 
 
-@keeltest.test
-def blk_system_reset_mid_io(env):
+@each_aio
+def blk_system_reset_mid_io(env, aio):
     img = make_image(env)
-    r = run_virtio(env, 'sysreset', 'file=%s,format=raw,if=virtio' % img)
+    r = run_virtio(env, 'sysreset', 'file=%s,format=raw,if=virtio,aio=%s' % (img, aio))
     r.expect_out('boot=2')
     r.expect_out('virtio: sysreset ok')
     check_eq(read_sectors(img, 48), pattern(9), 'in-flight write across reset')
     check_eq(read_sectors(img, 56), pattern(10), 'in-flight write across reset')
 
 
-@keeltest.test
-def blk_interrupts(env):
+@each_aio
+def blk_interrupts(env, aio):
     """Completions interrupt through IOAPIC GSI 16 (what the DSDT says)."""
     img = make_image(env)
-    r = run_virtio(env, 'irq', 'file=%s,format=raw,if=virtio' % img)
+    r = run_virtio(env, 'irq', 'file=%s,format=raw,if=virtio,aio=%s' % (img, aio))
     r.expect_out('virtio: irq ok')
     check_eq(r.value('irqs'), '3', 'queue interrupts')
 
@@ -167,7 +181,8 @@ def image_errors(env):
     r.expect_out('virtio: ro ok')
     for bad, msg in [('format=qcow2', "format 'qcow2' is not supported"),
                      ('if=ide', 'if=ide is not supported'),
-                     ('aio=io_uring', 'aio=io_uring is not supported'),
+                     ('aio=native', 'aio=native is not supported (use aio=threads or '
+                                    'aio=io_uring)'),
                      ('cache=bogus', "invalid cache option 'bogus'"),
                      ('bogus=1', "Parameter 'bogus' is unexpected")]:
         r = env.run(base + ['-drive', 'file=%s,%s' % (img, bad)])

@@ -2,16 +2,23 @@
 /*
  * virtio-blk over virtio-mmio with a raw image in a temporary directory,
  * without KVM: the test plays the driver through the MMIO dispatcher and
- * runs the GLib main loop to deliver completions.
+ * runs the GLib main loop to deliver completions. Every test that does I/O
+ * runs once per aio= mode (a loop test: _i indexes aio_modes).
  */
 #include <check.h>
 #include <endian.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "block/block.h"
@@ -34,8 +41,12 @@
 #define DATA 0x10000	/* 4 KiB per slot */
 #define IMG_SECTORS 2048
 
+static const char *const aio_modes[] = { "threads", "io_uring" };
+#define IO_URING 1	/* _i of the aio=io_uring run */
+
 static uint8_t *ram;
 static char *dir, *img;
+static char *setup_err;	/* the device's error when setup() expected one */
 static uint16_t avail_idx, used_seen;
 
 static uint32_t rd(uint64_t reg)
@@ -88,7 +99,7 @@ static void driver_init(void)
 }
 
 /* Create RAM, the drive and the device from command-line style options. */
-static void setup(const char *drive_extra, bool expect_ok)
+static void setup(unsigned aio, const char *drive_extra, bool expect_ok)
 {
 	struct ram_region *r = ram_region_new("test-ram", RAM_SIZE);
 	g_autofree char *opt = NULL;
@@ -102,7 +113,8 @@ static void setup(const char *drive_extra, bool expect_ok)
 	make_image();
 	machine_cfg.devices = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
 	machine_cfg.drives = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
-	opt = g_strdup_printf("file=%s,format=raw,if=virtio,serial=SN1%s", img, drive_extra);
+	opt = g_strdup_printf("file=%s,format=raw,if=virtio,serial=SN1,aio=%s%s", img,
+			      aio_modes[aio], drive_extra);
 	ck_assert_int_eq(drive_add(&machine_cfg, opt, &err), 0);
 	if (strstr(drive_extra, "if=none")) {
 		struct kopts *dev = kopts_new();
@@ -115,6 +127,8 @@ static void setup(const char *drive_extra, bool expect_ok)
 		ret = device_create(machine_cfg.devices->pdata[i], &err);
 	if (!expect_ok) {
 		ck_assert_int_lt(ret, 0);
+		setup_err = g_strdup(err->message);
+		g_error_free(err);
 		return;
 	}
 	ck_assert_msg(ret == 0, "%s", err ? err->message : "");
@@ -195,7 +209,7 @@ static void read_image(uint64_t sector, void *buf, size_t len)
 
 START_TEST(config_space)
 {
-	setup("", true);
+	setup(_i, "", true);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG), IMG_SECTORS);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG + 20), 512);	/* blk_size */
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG + 32) & 0xff, 1);	/* writeback */
@@ -219,7 +233,7 @@ START_TEST(write_read_flush)
 	uint8_t buf[4096];
 	struct blk_stats *st;
 
-	setup("", true);
+	setup(_i, "", true);
 	for (unsigned i = 0; i < 4096; i++)
 		ram[DATA + i] = i ^ 0x5a;
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_OUT, 100, 4096, false), VIRTIO_BLK_S_OK);
@@ -248,15 +262,30 @@ END_TEST
 
 START_TEST(many_in_flight)
 {
+	struct blk_counters c0;
 	uint8_t buf[4096];
 
-	setup("", true);
+	setup(_i, "", true);
 	for (unsigned s = 0; s < 5; s++) {
 		memset(ram + DATA + 4096 * s, 0x10 + s, 4096);
 		queue_req(s, VIRTIO_BLK_T_OUT, 8 * s, 4096, false);
 	}
+	c0 = blk_counters;
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	if (_i == IO_URING) {
+		/* One kick: the five writes entered the kernel in one io_uring_enter. */
+		ck_assert_uint_eq(blk_counters.ring_enters - c0.ring_enters, 1);
+		ck_assert_uint_eq(blk_counters.ring_sqes - c0.ring_sqes, 5);
+	}
 	wait_used(5);
+	if (_i == IO_URING) {
+		/* Completions came through the ring's eventfd in the main loop, not a pool. */
+		ck_assert_uint_eq(blk_counters.ring_cqes_eventfd - c0.ring_cqes_eventfd, 5);
+		ck_assert_uint_eq(blk_counters.pool_reqs - c0.pool_reqs, 0);
+	} else {
+		ck_assert_uint_eq(blk_counters.pool_reqs - c0.pool_reqs, 5);
+		ck_assert_uint_eq(blk_counters.ring_sqes - c0.ring_sqes, 0);
+	}
 	for (unsigned s = 0; s < 5; s++) {
 		ck_assert_uint_eq(ram[STATUS + s], VIRTIO_BLK_S_OK);
 		read_image(8 * s, buf, sizeof(buf));
@@ -270,9 +299,10 @@ END_TEST
 
 START_TEST(reset_drains)
 {
+	struct blk_counters c0 = blk_counters;
 	uint8_t buf[4096];
 
-	setup("", true);
+	setup(_i, "", true);
 	for (unsigned s = 0; s < 5; s++) {
 		memset(ram + DATA + 4096 * s, 0x70 + s, 4096);
 		queue_req(s, VIRTIO_BLK_T_OUT, 200 + 8 * s, 4096, false);
@@ -281,6 +311,8 @@ START_TEST(reset_drains)
 	/* No main loop iteration: the reset itself must wait for the writes. */
 	wr(VIRTIO_MMIO_STATUS, 0);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
+	if (_i == IO_URING) /* reaped from the ring by blk_drain() */
+		ck_assert_uint_eq(blk_counters.ring_cqes_drain - c0.ring_cqes_drain, 5);
 	for (unsigned s = 0; s < 5; s++) {
 		read_image(200 + 8 * s, buf, sizeof(buf));
 		ck_assert_uint_eq(buf[0], 0x70 + s);
@@ -303,7 +335,7 @@ END_TEST
 
 START_TEST(request_errors)
 {
-	setup("", true);
+	setup(_i, "", true);
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_IN, IMG_SECTORS - 4, 4096, true),
 			 VIRTIO_BLK_S_IOERR);
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_IN, UINT64_MAX - 2, 512, true),
@@ -323,7 +355,7 @@ START_TEST(discard_and_zeroes)
 	struct virtio_blk_discard_write_zeroes seg = { htole64(16), htole32(8), 0 };
 	uint8_t buf[4096], zero[4096] = { 0 };
 
-	setup("", true);
+	setup(_i, "", true);
 	memcpy(ram + DATA, &seg, sizeof(seg));
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_WRITE_ZEROES, 0, 16, false), VIRTIO_BLK_S_OK);
 	read_image(16, buf, sizeof(buf));
@@ -351,7 +383,7 @@ START_TEST(discard_unmap)
 	struct virtio_blk_discard_write_zeroes seg = { htole64(64), htole32(8), 0 };
 	uint8_t buf[4096], zero[4096] = { 0 };
 
-	setup(",discard=unmap", true);
+	setup(_i, ",discard=unmap", true);
 	memcpy(ram + DATA, &seg, sizeof(seg));
 	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_DISCARD, 0, 16, false), VIRTIO_BLK_S_OK);
 	read_image(64, buf, sizeof(buf));
@@ -366,7 +398,7 @@ START_TEST(readonly)
 {
 	uint8_t buf[512];
 
-	setup(",readonly=on", true);
+	setup(_i, ",readonly=on", true);
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
 	ck_assert(rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1u << VIRTIO_BLK_F_RO);
 	memset(ram + DATA, 0xab, 512);
@@ -380,7 +412,7 @@ END_TEST
 
 START_TEST(wrong_direction_breaks)
 {
-	setup("", true);
+	setup(_i, "", true);
 	/* A read whose data buffer is device-readable. */
 	ck_assert_int_eq(rd(VIRTIO_MMIO_STATUS), 0xf);
 	queue_req(0, VIRTIO_BLK_T_IN, 0, 512, false);
@@ -402,7 +434,7 @@ END_TEST
 
 START_TEST(open_errors)
 {
-	struct blk_open_opts o = { .path = "/nonexistent/disk.img" };
+	struct blk_open_opts o = { .path = "/nonexistent/disk.img", .aio = _i };
 	struct blk_backend *a, *b;
 	GError *err = NULL;
 
@@ -431,12 +463,224 @@ START_TEST(open_errors)
 }
 END_TEST
 
+START_TEST(cache_none_fua)
+{
+	struct blk_counters c0;
+	uint8_t v = 0;
+
+	setup(_i, ",cache=none", true);
+	/* Write cache off: every write is FUA, a data sync follows it. */
+	io_dispatch(IO_SPACE_MMIO, BASE + VIRTIO_MMIO_CONFIG + 32, &v, 1, true);
+	for (unsigned i = 0; i < 4096; i++)
+		ram[DATA + i] = i * 3 + 1;
+	c0 = blk_counters;
+	ck_assert_int_eq(do_req(0, VIRTIO_BLK_T_OUT, 100, 4096, false), VIRTIO_BLK_S_OK);
+	if (_i == IO_URING)
+		ck_assert_uint_eq(blk_counters.ring_sqes - c0.ring_sqes, 2); /* writev, fsync */
+	ck_assert_int_eq(do_req(1, VIRTIO_BLK_T_IN, 100, 4096, true), VIRTIO_BLK_S_OK);
+	ck_assert(!memcmp(ram + DATA + 4096, ram + DATA, 4096));
+	/* An odd buffer address (older kernels refuse it for O_DIRECT). */
+	queue_req(2, VIRTIO_BLK_T_IN, 100, 512, true);
+	set_desc(7, DATA + 2 * 4096 + 1, 512, VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, 8);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	wait_used(1);
+	ck_assert_uint_eq(ram[STATUS + 2], VIRTIO_BLK_S_OK);
+	ck_assert(!memcmp(ram + DATA + 2 * 4096 + 1, ram + DATA, 512));
+	teardown_image();
+}
+END_TEST
+
+static unsigned done_count;
+
+static void count_done(struct blk_req *req)
+{
+	done_count++;
+}
+
+static void run_until_done(unsigned n)
+{
+	gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+	while (done_count < n) {
+		ck_assert(g_get_monotonic_time() < end);
+		g_main_context_iteration(NULL, TRUE);
+	}
+}
+
+static struct blk_backend *open_image(unsigned aio, unsigned ring_entries,
+				      enum blk_cache_mode cache)
+{
+	struct blk_open_opts o = { .aio = aio, .ring_entries = ring_entries, .cache = cache };
+	struct blk_backend *b;
+	GError *err = NULL;
+
+	make_image();
+	o.path = img;
+	b = blk_open(&o, &err);
+	ck_assert_msg(b != NULL, "%s", err ? err->message : "");
+	done_count = 0;
+	return b;
+}
+
+/* A read across the end of the image: short, then the rest reads as zeroes. */
+START_TEST(read_past_eof)
+{
+	struct blk_backend *b = open_image(_i, 0, BLK_CACHE_WRITEBACK);
+	struct blk_counters c0 = blk_counters;
+	g_autofree uint8_t *buf = g_malloc(4096);
+	struct iovec iov[2] = { { buf, 1024 }, { buf + 1024, 3072 } };
+	struct blk_req req = {
+		.op = BLK_OP_READ, .offset = IMG_SECTORS * 512 - 512, .iov = iov, .niov = 2,
+		.done = count_done,
+	};
+
+	memset(buf, 0xcc, 4096);
+	blk_submit(b, &req);
+	run_until_done(1);
+	ck_assert_int_eq(req.ret, 0);
+	for (unsigned i = 0; i < 512; i++)
+		ck_assert_uint_eq(buf[i], (uint8_t)((IMG_SECTORS * 512 - 512 + i) * 13 + 5));
+	for (unsigned i = 512; i < 4096; i++)
+		ck_assert_uint_eq(buf[i], 0);
+	if (_i == IO_URING) /* the remainder was resubmitted and hit the end */
+		ck_assert_uint_eq(blk_counters.ring_resubmits - c0.ring_resubmits, 1);
+	blk_close(b);
+	teardown_image();
+}
+END_TEST
+
+/* An offset O_DIRECT refuses (-EINVAL): done through the page cache instead. */
+START_TEST(direct_unaligned)
+{
+	struct blk_backend *b = open_image(_i, 0, BLK_CACHE_NONE);
+	struct blk_counters c0 = blk_counters;
+	uint8_t buf[100];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct blk_req req = {
+		.op = BLK_OP_READ, .offset = 1001, .iov = &iov, .niov = 1, .done = count_done,
+	};
+
+	blk_submit(b, &req);
+	run_until_done(1);
+	ck_assert_int_eq(req.ret, 0);
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		ck_assert_uint_eq(buf[i], (uint8_t)((1001 + i) * 13 + 5));
+	if (_i == IO_URING)
+		ck_assert_uint_eq(blk_counters.ring_resubmits - c0.ring_resubmits, 1);
+	blk_close(b);
+	teardown_image();
+}
+END_TEST
+
+#define NREQ 24
+
+/*
+ * Many more requests than a 2-entry ring holds (CQ 4): they wait for room
+ * and go in as completions free it; writes (half of them FUA) and a flush
+ * reaped from the main loop, then reads of the same data reaped by a drain.
+ */
+START_TEST(more_than_the_ring)
+{
+	struct blk_backend *b = open_image(_i, 2, BLK_CACHE_WRITEBACK);
+	struct blk_counters c0 = blk_counters;
+	g_autofree uint8_t *data = g_malloc(NREQ * 4096);
+	g_autofree uint8_t *back = g_malloc0(NREQ * 4096);
+	struct iovec iov[NREQ], iov_back[NREQ];
+	struct blk_req req[NREQ + 1];
+
+	memset(req, 0, sizeof(req));
+	for (unsigned k = 0; k < NREQ * 4096; k++)
+		data[k] = k * 7 + k / 4096;
+	blk_io_plug(b);
+	for (unsigned k = 0; k < NREQ; k++) {
+		iov[k] = (struct iovec){ data + 4096 * k, 4096 };
+		req[k] = (struct blk_req){ .op = BLK_OP_WRITE, .offset = 8192 * k, .iov = &iov[k],
+					   .niov = 1, .fua = k & 1, .done = count_done };
+		blk_submit(b, &req[k]);
+	}
+	req[NREQ] = (struct blk_req){ .op = BLK_OP_FLUSH, .done = count_done };
+	blk_submit(b, &req[NREQ]);
+	blk_io_unplug(b);
+	run_until_done(NREQ + 1);
+	for (unsigned k = 0; k <= NREQ; k++)
+		ck_assert_int_eq(req[k].ret, 0);
+	if (_i == IO_URING) {
+		ck_assert_uint_gt(blk_counters.ring_waits - c0.ring_waits, 0);
+		ck_assert_uint_gt(blk_counters.ring_enters - c0.ring_enters, 1);
+		/* writes, one sync per FUA write, the flush */
+		ck_assert_uint_eq(blk_counters.ring_sqes - c0.ring_sqes, NREQ + NREQ / 2 + 1);
+	}
+	c0 = blk_counters;
+	done_count = 0;
+	for (unsigned k = 0; k < NREQ; k++) {
+		iov_back[k] = (struct iovec){ back + 4096 * k, 4096 };
+		req[k] = (struct blk_req){ .op = BLK_OP_READ, .offset = 8192 * k,
+					   .iov = &iov_back[k], .niov = 1, .done = count_done };
+		blk_submit(b, &req[k]);
+	}
+	blk_drain(b);
+	ck_assert_uint_eq(done_count, NREQ);
+	ck_assert_uint_eq(blk_inflight(b), 0);
+	for (unsigned k = 0; k < NREQ; k++)
+		ck_assert_int_eq(req[k].ret, 0);
+	ck_assert(!memcmp(back, data, NREQ * 4096));
+	if (_i == IO_URING)
+		ck_assert_uint_gt(blk_counters.ring_cqes_drain - c0.ring_cqes_drain, 0);
+	blk_close(b);
+	teardown_image();
+}
+END_TEST
+
+/*
+ * A kernel that refuses io_uring (here a seccomp filter, as in a container):
+ * a one-line error naming the drive, no fall back to threads.
+ */
+START_TEST(io_uring_refused)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { G_N_ELEMENTS(f), f };
+
+	/* Only this forked test process is filtered. */
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+	setup(IO_URING, "", false);
+	ck_assert_msg(g_str_has_prefix(setup_err, "drive 'virtio0': aio=io_uring: cannot set up "
+				       "an io_uring for '"), "%s", setup_err);
+	ck_assert_ptr_nonnull(strstr(setup_err, "Operation not permitted (io_uring is disabled"));
+	ck_assert_ptr_null(strchr(setup_err, '\n'));
+	teardown_image();
+}
+END_TEST
+
+START_TEST(aio_option)
+{
+	struct machine_config cfg = { 0 };
+	GError *err = NULL;
+
+	cfg.devices = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
+	cfg.drives = g_ptr_array_new_with_free_func((GDestroyNotify)kopts_free);
+	ck_assert_int_lt(drive_add(&cfg, "file=x.img,aio=native", &err), 0);
+	ck_assert_str_eq(err->message,
+			 "aio=native is not supported (use aio=threads or aio=io_uring)");
+	g_clear_error(&err);
+	ck_assert_int_eq(drive_add(&cfg, "file=x.img,aio=threads", &err), 0);
+	ck_assert_int_eq(drive_add(&cfg, "file=x.img,aio=io_uring", &err), 0);
+	g_ptr_array_free(cfg.devices, TRUE);
+	g_ptr_array_free(cfg.drives, TRUE);
+}
+END_TEST
+
 START_TEST(missing_drive)
 {
 	struct kopts *dev = kopts_new();
 	GError *err = NULL;
 
-	setup(",id=d7,if=none", true);
+	setup(_i, ",id=d7,if=none", true);
 	kopts_set(dev, "driver", "virtio-blk-device");
 	kopts_set(dev, "drive", "d8");
 	ck_assert_int_lt(device_create(dev, &err), 0);
@@ -454,23 +698,34 @@ int main(void)
 {
 	Suite *s = suite_create("virtio-blk");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
+	SRunner *sr = srunner_create(s);
+	/* aio=threads, and aio=io_uring where the build has it */
+	int naio = blk_io_uring_built() ? 2 : 1;
 	int failed;
 
+	if (naio == 1)
+		printf("test-virtio-blk: built without liburing, aio=io_uring not tested\n");
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, config_space);
-	tcase_add_test(tc, write_read_flush);
-	tcase_add_test(tc, many_in_flight);
-	tcase_add_test(tc, reset_drains);
-	tcase_add_test(tc, request_errors);
-	tcase_add_test(tc, discard_and_zeroes);
-	tcase_add_test(tc, discard_unmap);
-	tcase_add_test(tc, readonly);
-	tcase_add_test(tc, wrong_direction_breaks);
-	tcase_add_test(tc, open_errors);
-	tcase_add_test(tc, missing_drive);
+	tcase_add_loop_test(tc, config_space, 0, naio);
+	tcase_add_loop_test(tc, write_read_flush, 0, naio);
+	tcase_add_loop_test(tc, many_in_flight, 0, naio);
+	tcase_add_loop_test(tc, reset_drains, 0, naio);
+	tcase_add_loop_test(tc, request_errors, 0, naio);
+	tcase_add_loop_test(tc, discard_and_zeroes, 0, naio);
+	tcase_add_loop_test(tc, discard_unmap, 0, naio);
+	tcase_add_loop_test(tc, readonly, 0, naio);
+	tcase_add_loop_test(tc, wrong_direction_breaks, 0, naio);
+	tcase_add_loop_test(tc, open_errors, 0, naio);
+	tcase_add_loop_test(tc, cache_none_fua, 0, naio);
+	tcase_add_loop_test(tc, read_past_eof, 0, naio);
+	tcase_add_loop_test(tc, direct_unaligned, 0, naio);
+	tcase_add_loop_test(tc, more_than_the_ring, 0, naio);
+	tcase_add_loop_test(tc, missing_drive, 0, naio);
+	tcase_add_test(tc, aio_option);
+	/* The seccomp filter would outlive the test without a fork per test. */
+	if (naio == 2 && srunner_fork_status(sr) == CK_FORK)
+		tcase_add_test(tc, io_uring_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
