@@ -107,3 +107,9 @@ void irq_set_level(unsigned gsi, bool level)
 	if (ret < 0)
 		warn_report_once("KVM_IRQ_LINE %u: %s", gsi, g_strerror(-ret));
 }
+
+/* Arches whose lines have no irqfd routing (yet) override nothing. */
+__attribute__((weak)) int irq_line_irqfd_gsi(unsigned line)
+{
+	return -1;
+}

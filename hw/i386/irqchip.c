@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 
 #include "accel/kvm.h"
+#include "hw/core/irq.h"
 #include "hw/core/reset.h"
 #include "hw/i386/pc.h"
 #include "system/error.h"
@@ -103,6 +104,12 @@ static int set_gsi_routing(GError **err)
 	ret = vm_ioctl(KVM_SET_GSI_ROUTING, r, "KVM_SET_GSI_ROUTING", err);
 	g_free(r);
 	return ret;
+}
+
+/* irqfds use the pin routes above: every IOAPIC GSI but 2 (the PIC cascade). */
+int irq_line_irqfd_gsi(unsigned line)
+{
+	return line < IOAPIC_PINS && line != 2 ? (int)line : -1;
 }
 
 int x86_msi_route_add(uint64_t addr, uint32_t data, GError **err)

@@ -22,6 +22,7 @@
 #include <linux/kvm.h>
 
 #include "accel/kvm.h"
+#include "hw/core/irq.h"
 #include "hw/core/reset.h"
 #include "hw/intc/arm_gicv3.h"
 #include "hw/intc/arm_gicv3_its.h"
@@ -499,6 +500,20 @@ static JsonNode *qmp_its_restore(struct qmp_session *qs, JsonObject *args, GErro
 	if (err && *err)
 		error_report("%s (VM continues with the state it had)", (*err)->message);
 	return NULL;
+}
+
+/*
+ * irqfds name an SPI by its index: the vGIC's default routing (Keel sets no
+ * other on arm64) maps GSI n to SPI n, INTID 32 + n.
+ */
+int irq_line_irqfd_gsi(unsigned line)
+{
+	unsigned intid = line & 0xffff;
+
+	/* Only what gicv3_spi_line() makes: type SPI, no vCPU index. */
+	if ((line & 0xffff0000) != (gicv3_spi_line(0) & 0xffff0000) || intid < 32)
+		return -1;
+	return intid - 32;
 }
 
 /*

@@ -12,4 +12,10 @@ static inline void irq_pulse(unsigned gsi)
 	irq_set_level(gsi, false);
 }
 
+/*
+ * The GSI a KVM_IRQFD uses for the KVM_IRQ_LINE number line (the same on
+ * x86; the SPI's routing entry on arm64), or -1 when the arch has none.
+ */
+int irq_line_irqfd_gsi(unsigned line);
+
 #endif
