@@ -13,6 +13,7 @@
 #include "accel/kvm.h"
 #include "chardev/char.h"
 #include "hw/core/device.h"
+#include "hw/virtio/virtio-mmio.h"
 #include "monitor/monitor.h"
 #include "system/bql.h"
 #include "system/cmdline.h"
@@ -169,6 +170,7 @@ int main(int argc, char **argv)
 	vcpus_destroy();
 	monitor_cleanup();
 	chardev_cleanup_all();
+	virtio_mmio_cleanup_all();
 	if (machine_cfg.pidfile)
 		unlink(machine_cfg.pidfile);
 	bql_unlock();

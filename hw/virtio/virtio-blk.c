@@ -315,13 +315,14 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 	g_autofree char *name = NULL;
 	struct virtio_blk *b;
 	struct blk_backend *blk;
-	bool ioeventfd, on;
+	bool ioeventfd, irqfd, on;
 
 	drive = kopts_get(props, "drive");
 	user.id = kopts_get(props, "id");
 	s = kopts_get(props, "serial");
 	kopts_get(props, "bootindex"); /* libvirt passes it; firmware boot order is not ours */
-	if (kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0)
+	if (kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0 ||
+	    kopts_get_bool(props, "irqfd", true, &irqfd, err) < 0)
 		return -EINVAL;
 	/* write-cache=auto takes the drive's cache mode; on/off override it (WCE). */
 	wc = kopts_get(props, "write-cache");
@@ -354,6 +355,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 	name = g_strdup_printf("virtio-blk '%s'", user.id ?: drive);
 	virtio_device_init(&b->vdev, &blk_ops, name, 1, BLK_QUEUE_SIZE);
 	b->vdev.ioeventfd = ioeventfd;
+	b->vdev.irqfd = irqfd;
 	if (!virtio_transport_plug(&b->vdev, err)) {
 		virtio_device_cleanup(&b->vdev);
 		blk_close(blk);
@@ -370,7 +372,7 @@ static int virtio_blk_create(struct kopts *props, GError **err)
 static const struct device_type virtio_blk_type = {
 	.name = "virtio-blk-device",
 	.desc = "virtio block device on virtio-mmio (drive=, serial=, write-cache=on|off|auto, "
-		"ioeventfd=on|off)",
+		"ioeventfd=on|off, irqfd=on|off)",
 	.bus = "virtio",
 	.user_creatable = true,
 	.create = virtio_blk_create,

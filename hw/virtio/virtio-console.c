@@ -392,11 +392,12 @@ static int virtio_serial_create(struct kopts *props, GError **err)
 	g_autofree char *name = NULL;
 	struct virtio_serial *s;
 	uint64_t max;
-	bool ioeventfd;
+	bool ioeventfd, irqfd;
 
 	kopts_get(props, "bus");
 	if (kopts_get_u64(props, "max_ports", SERIAL_DEF_PORTS, &max, err) < 0 ||
 	    kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0 ||
+	    kopts_get_bool(props, "irqfd", true, &irqfd, err) < 0 ||
 	    kopts_check_unused(props, "virtio-serial-device", err) < 0)
 		return -EINVAL;
 	if (max < 1 || max > SERIAL_MAX_PORTS) {
@@ -410,6 +411,7 @@ static int virtio_serial_create(struct kopts *props, GError **err)
 	name = g_strdup_printf("virtio-serial '%s'", id ?: "serial");
 	virtio_device_init(&s->vdev, &serial_ops, name, 2 * (max + 1), SERIAL_QUEUE_SIZE);
 	s->vdev.ioeventfd = ioeventfd;
+	s->vdev.irqfd = irqfd;
 	if (!virtio_transport_plug(&s->vdev, err)) {
 		virtio_device_cleanup(&s->vdev);
 		g_free(s->id);
@@ -514,7 +516,8 @@ static int virtserialport_create(struct kopts *props, GError **err)
 
 static const struct device_type virtio_serial_type = {
 	.name = "virtio-serial-device",
-	.desc = "virtio console/serial ports on virtio-mmio (max_ports=N, ioeventfd=on|off)",
+	.desc = "virtio console/serial ports on virtio-mmio (max_ports=N, ioeventfd=on|off, "
+		"irqfd=on|off)",
 	.bus = "virtio",
 	.user_creatable = true,
 	.create = virtio_serial_create,

@@ -2,7 +2,9 @@
 /*
  * virtio-mmio transport, version 2 (virtio 1.x, 4.2.2): a 0x200-byte
  * register window and one level-triggered interrupt line that follows the
- * interrupt status. Device and queue state live in the virtio core.
+ * interrupt status (an irqfd with a resample eventfd where KVM has them,
+ * else KVM_IRQ_LINE: hw/core/level-irq.c). Device and queue state live in
+ * the virtio core.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -13,9 +15,10 @@
 #include <glib-unix.h>
 
 #include "accel/kvm.h"
-#include "hw/core/irq.h"
+#include "hw/core/level-irq.h"
 #include "hw/core/reset.h"
 #include "hw/virtio/virtio-mmio.h"
+#include "monitor/qmp.h"
 #include "system/error.h"
 #include "system/log.h"
 #include "system/memory.h"
@@ -27,12 +30,13 @@ struct virtio_mmio {
 	uint32_t dev_features_sel;
 	uint32_t drv_features_sel;
 	uint32_t queue_sel;
-	bool level;
+	struct level_irq *irq;
 	/* KVM_IOEVENTFD on QueueNotify, one per queue (-1: plain MMIO exits). */
 	int notify_fd[VIRTIO_MAX_QUEUES];
 };
 
 static unsigned mmio_slots_used;
+static GPtrArray *transports; /* every virtio_mmio, in slot order */
 
 static struct virtqueue *cur_vq(struct virtio_mmio *t)
 {
@@ -41,20 +45,20 @@ static struct virtqueue *cur_vq(struct virtio_mmio *t)
 	return t->queue_sel < vdev->num_queues ? &vdev->vqs[t->queue_sel] : NULL;
 }
 
-static void set_level(struct virtio_mmio *t, bool level)
-{
-	t->level = level;
-	debug_log("virtio-mmio gsi %u level %d", t->gsi, level);
-	irq_set_level(t->gsi, level);
-}
-
 static void mmio_update_irq(struct virtio_device *vdev)
 {
 	struct virtio_mmio *t = vdev->transport_opaque;
-	bool level = vdev->isr != 0;
 
-	if (level != t->level)
-		set_level(t, level);
+	if (t->irq) /* NULL only after virtio_mmio_cleanup_all() */
+		level_irq_set(t->irq, vdev->isr != 0);
+}
+
+/* Asked at a resample (the guest EOId the line): is InterruptStatus still set? */
+static bool mmio_irq_pending(void *opaque)
+{
+	struct virtio_mmio *t = opaque;
+
+	return t->vdev->isr != 0;
 }
 
 static const struct virtio_transport_ops mmio_transport = {
@@ -272,6 +276,8 @@ void virtio_mmio_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
 			t->dev_features_sel = t->drv_features_sel = t->queue_sel = 0;
 		}
 		virtio_set_status(vdev, v);
+		if (!v && t->irq)
+			level_irq_reset(t->irq); /* lowered in the kernel too */
 		break;
 	}
 }
@@ -289,7 +295,8 @@ static void mmio_reset(void *opaque)
 	flush_notifies(t);
 	t->dev_features_sel = t->drv_features_sel = t->queue_sel = 0;
 	virtio_device_reset(t->vdev);
-	set_level(t, false);
+	if (t->irq)
+		level_irq_reset(t->irq);
 }
 
 /* Machines without virtio-mmio placement (yet) have no slots. */
@@ -321,10 +328,26 @@ struct virtio_mmio *virtio_mmio_create(struct virtio_device *vdev, GError **err)
 	}
 	mmio_slots_used++;
 	setup_ioeventfds(t);
+	t->irq = level_irq_new(vdev->name, gsi, vdev->irqfd, mmio_irq_pending, t);
 	vdev->transport = &mmio_transport;
 	vdev->transport_opaque = t;
 	reset_register(RESET_ORDER_DEVICE, mmio_reset, t, vdev->name);
+	if (!transports)
+		transports = g_ptr_array_new();
+	g_ptr_array_add(transports, t);
 	return t;
+}
+
+/* At exit, after the vCPUs and chardevs: KVM would drop them with the VM anyway. */
+void virtio_mmio_cleanup_all(void)
+{
+	if (!transports)
+		return;
+	for (guint i = 0; i < transports->len; i++) {
+		struct virtio_mmio *t = transports->pdata[i];
+
+		g_clear_pointer(&t->irq, level_irq_free);
+	}
 }
 
 uint64_t virtio_mmio_base(const struct virtio_mmio *t)
@@ -336,3 +359,58 @@ unsigned virtio_mmio_gsi(const struct virtio_mmio *t)
 {
 	return t->gsi;
 }
+
+const char *virtio_mmio_irq_path(const struct virtio_mmio *t)
+{
+	return level_irq_path_name(t->irq);
+}
+
+/*
+ * Test-only (x-keel- prefix): how each virtio-mmio line is delivered and
+ * what it did, for tests/functional/test_virtio.py and the nested tiers.
+ */
+static JsonNode *qmp_virtio_mmio_irqs(struct qmp_session *qs, JsonObject *args, GError **err)
+{
+	JsonBuilder *b = json_builder_new_immutable();
+	JsonNode *n;
+
+	json_builder_begin_array(b);
+	for (guint i = 0; transports && i < transports->len; i++) {
+		struct virtio_mmio *t = transports->pdata[i];
+		struct level_irq_stats st;
+
+		if (!t->irq)
+			continue;
+		st = level_irq_stats(t->irq);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "device");
+		json_builder_add_string_value(b, t->vdev->name);
+		json_builder_set_member_name(b, "line");
+		json_builder_add_int_value(b, t->gsi);
+		json_builder_set_member_name(b, "path");
+		json_builder_add_string_value(b, level_irq_path_name(t->irq));
+		json_builder_set_member_name(b, "isr");
+		json_builder_add_int_value(b, t->vdev->isr);
+		json_builder_set_member_name(b, "raised");
+		json_builder_add_boolean_value(b, level_irq_raised(t->irq));
+		json_builder_set_member_name(b, "asserts");
+		json_builder_add_int_value(b, st.asserts);
+		json_builder_set_member_name(b, "deasserts");
+		json_builder_add_int_value(b, st.deasserts);
+		json_builder_set_member_name(b, "resamples");
+		json_builder_add_int_value(b, st.resamples);
+		json_builder_set_member_name(b, "reasserts");
+		json_builder_add_int_value(b, st.reasserts);
+		json_builder_set_member_name(b, "reset-drops");
+		json_builder_add_int_value(b, st.reset_drops);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	n = json_builder_get_root(b);
+	g_object_unref(b);
+	return n;
+}
+
+static const struct qmp_command virtio_mmio_irqs_cmd = { .name = "x-keel-virtio-mmio-irqs",
+							 .handler = qmp_virtio_mmio_irqs };
+QMP_COMMAND_REGISTER(virtio_mmio_irqs_cmd)

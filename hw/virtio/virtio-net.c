@@ -225,11 +225,12 @@ static int virtio_net_create(struct kopts *props, GError **err)
 	const char *mac = kopts_get(props, "mac");
 	g_autofree char *name = NULL;
 	struct virtio_net *n;
-	bool mrg, ioeventfd;
+	bool mrg, ioeventfd, irqfd;
 
 	kopts_get(props, "bootindex"); /* libvirt passes it; firmware boot order is not ours */
 	if (kopts_get_bool(props, "mrg_rxbuf", true, &mrg, err) < 0 ||
 	    kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0 ||
+	    kopts_get_bool(props, "irqfd", true, &irqfd, err) < 0 ||
 	    kopts_check_unused(props, "virtio-net-device", err) < 0)
 		return -EINVAL;
 	if (!netdev) {
@@ -254,6 +255,7 @@ static int virtio_net_create(struct kopts *props, GError **err)
 	name = g_strdup_printf("virtio-net '%s'", id ?: netdev);
 	virtio_device_init(&n->vdev, &net_ops, name, 2, NET_QUEUE_SIZE);
 	n->vdev.ioeventfd = ioeventfd;
+	n->vdev.irqfd = irqfd;
 	n->nd = netdev_claim(netdev, id, &net_fe, n, err);
 	if (!n->nd)
 		goto bad;
@@ -272,7 +274,8 @@ bad:
 
 static const struct device_type virtio_net_type = {
 	.name = "virtio-net-device",
-	.desc = "virtio network card on virtio-mmio (netdev=, mac=, mrg_rxbuf=on|off, ioeventfd=on|off)",
+	.desc = "virtio network card on virtio-mmio (netdev=, mac=, mrg_rxbuf=on|off, "
+		"ioeventfd=on|off, irqfd=on|off)",
 	.bus = "virtio",
 	.user_creatable = true,
 	.create = virtio_net_create,

@@ -474,6 +474,9 @@ struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, unsig
 	}
 	if (msix_init(&t->msix, &t->pci, vectors, VIRTIO_PCI_MSIX_BAR, err) < 0)
 		goto fail;
+	/* irqfd=off: every vector is a KVM_SIGNAL_MSI (the fallback path, for tests). */
+	for (unsigned v = 0; !vdev->irqfd && v < vectors; v++)
+		t->msix.vec[v].no_irqfd = true;
 	add_virtio_cap(t, VIRTIO_PCI_CAP_COMMON_CFG, VIRTIO_PCI_COMMON_OFFSET,
 		       VIRTIO_PCI_COMMON_LEN, 16);
 	add_virtio_cap(t, VIRTIO_PCI_CAP_ISR_CFG, VIRTIO_PCI_ISR_OFFSET, 1, 16);

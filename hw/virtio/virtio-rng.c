@@ -65,16 +65,18 @@ static int virtio_rng_create(struct kopts *props, GError **err)
 	const char *id = kopts_get(props, "id");
 	g_autofree char *name = NULL;
 	struct virtio_rng *r;
-	bool ioeventfd;
+	bool ioeventfd, irqfd;
 
 	kopts_get(props, "rng"); /* an rng-random object: the host source is fixed */
 	if (kopts_get_bool(props, "ioeventfd", true, &ioeventfd, err) < 0 ||
+	    kopts_get_bool(props, "irqfd", true, &irqfd, err) < 0 ||
 	    kopts_check_unused(props, "virtio-rng-device", err) < 0)
 		return -EINVAL;
 	r = g_new0(struct virtio_rng, 1);
 	name = g_strdup_printf("virtio-rng '%s'", id ?: "rng");
 	virtio_device_init(&r->vdev, &rng_ops, name, 1, RNG_QUEUE_SIZE);
 	r->vdev.ioeventfd = ioeventfd;
+	r->vdev.irqfd = irqfd;
 	if (!virtio_transport_plug(&r->vdev, err)) {
 		virtio_device_cleanup(&r->vdev);
 		g_free(r);
@@ -85,7 +87,8 @@ static int virtio_rng_create(struct kopts *props, GError **err)
 
 static const struct device_type virtio_rng_type = {
 	.name = "virtio-rng-device",
-	.desc = "virtio entropy source on virtio-mmio (host getrandom; ioeventfd=on|off)",
+	.desc = "virtio entropy source on virtio-mmio (host getrandom; ioeventfd=on|off, "
+		"irqfd=on|off)",
 	.bus = "virtio",
 	.user_creatable = true,
 	.create = virtio_rng_create,

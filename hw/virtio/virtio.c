@@ -26,6 +26,7 @@ void virtio_device_init(struct virtio_device *vdev, const struct virtio_device_o
 	vdev->name = g_strdup(name);
 	vdev->num_queues = num_queues;
 	vdev->ioeventfd = true;
+	vdev->irqfd = true;
 	for (unsigned i = 0; i < num_queues; i++)
 		virtqueue_init(&vdev->vqs[i], vdev, i, queue_max);
 	vdev->host_features = (ops->get_features ? ops->get_features(vdev) : 0) |

@@ -59,6 +59,15 @@ def msix_interrupts(env):
 
 
 @keeltest.test
+def msix_without_irqfd(env):
+    """irqfd=off: every vector is a KVM_SIGNAL_MSI, same interrupts."""
+    r = run_pci(env, 'msix', device_opts=',irqfd=off')
+    r.expect_out('virtio-pci: msix ok')
+    check_eq(r.value('pba_after'), '0x00000000', 'delivered at unmask')
+    check_eq(r.value('irqs'), '2', 'interrupts')
+
+
+@keeltest.test
 def msix_without_ioeventfd(env):
     r = run_pci(env, 'msix', slot=0x1f, device_opts=',ioeventfd=off')
     r.expect_out('virtio-pci: msix ok')

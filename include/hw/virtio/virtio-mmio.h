@@ -54,6 +54,10 @@ struct virtio_mmio *virtio_mmio_create(struct virtio_device *vdev, GError **err)
 /* Guest-visible placement (tests, QMP). */
 uint64_t virtio_mmio_base(const struct virtio_mmio *t);
 unsigned virtio_mmio_gsi(const struct virtio_mmio *t);
+/* "irqfd" (resample irqfd) or "line" (KVM_IRQ_LINE). */
+const char *virtio_mmio_irq_path(const struct virtio_mmio *t);
+/* At exit: release every transport's irqfd. */
+void virtio_mmio_cleanup_all(void);
 
 /* Register access, as the guest does it (exported for unit tests). */
 uint64_t virtio_mmio_read(void *opaque, uint64_t offset, unsigned size);

@@ -92,6 +92,7 @@ struct virtio_device {
 	uint32_t config_generation;
 	bool broken;
 	bool ioeventfd;	/* transport may use KVM ioeventfds for notifications (default) */
+	bool irqfd;	/* transport may use KVM irqfds for interrupts (default) */
 	unsigned num_queues;
 	struct virtqueue vqs[VIRTIO_MAX_QUEUES];
 };
