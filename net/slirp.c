@@ -7,9 +7,12 @@
  *
  * libslirp owns sockets and timers; a GSource asks it which fds to poll
  * before every main-loop iteration and lets it handle them after, so all
- * of it runs in the main loop with the bql held. Frames for the guest that
- * the NIC cannot take yet wait in a bounded queue (TCP recovers from drops
- * beyond it).
+ * of it runs in the main loop with the bql held. The source is ready after
+ * every poll, so it has the idle priority: glib dispatches only the best
+ * priority ready, and at the default one it would starve idle callbacks
+ * (the deferred system_reset reply, QMP requests behind it) for as long as
+ * the netdev exists. Frames for the guest that the NIC cannot take yet
+ * wait in a bounded queue (TCP recovers from drops beyond it).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -386,6 +389,7 @@ static int user_open(struct netdev *nd, struct kopts *o, GError **err)
 	}
 	u->src = g_source_new(&user_src_funcs, sizeof(struct slirp_src));
 	((struct slirp_src *)u->src)->u = u;
+	g_source_set_priority(u->src, G_PRIORITY_DEFAULT_IDLE);
 	g_source_attach(u->src, NULL);
 	return 0;
 }

@@ -234,6 +234,26 @@ def set_link(env):
     check(int(r.value('link_down_isr')) & 2, 'config interrupt with the link change')
 
 
+@keeltest.test
+def user_net_main_loop_idle(env):
+    """-netdev user leaves the main loop idle work: the system_reset reply,
+    which waits for an idle slot, arrives (the slirp source used to be ready
+    on every iteration, so the loop spun and the reply never came)."""
+    require_user_net(env)
+    path = os.path.join(env.tmpdir, 'qmp.sock')
+    args = env.guest_args('hello.elf', extra=['-S', '-netdev', 'user,id=n0',
+                                              '-device', 'virtio-net-device,netdev=n0',
+                                              '-qmp', 'unix:%s,server=on,wait=off' % path])
+    with env.start(args) as vm:
+        with QMPClient.unix_retry(path, proc=vm.proc) as q:
+            q.negotiate()
+            for _ in range(3):
+                q.command('system_reset', timeout=20)
+            check_eq(q.command('query-status')['status'], 'prelaunch', 'still paused')
+            q.command('quit')
+            vm.wait(timeout=30)
+
+
 @keeltest.test(needs_kvm=False)
 def errors(env):
     require_user_net(env)
