@@ -164,8 +164,13 @@ static void uart_nodes(struct fdt_w *w, char *path, size_t path_len)
 
 static void virtio_nodes(struct fdt_w *w, unsigned n)
 {
-	/* Reverse order, so Linux (which walks the tree backwards) numbers them 0..n-1. */
-	for (unsigned i = n; i-- > 0;) {
+	/*
+	 * Ascending, in command-line order: Linux probes the nodes in tree
+	 * order, so the first -drive is vda and transport n is virtio<n>, as
+	 * on x86 (Debian's 6.1 kernel showed the reverse with the nodes
+	 * written backwards).
+	 */
+	for (unsigned i = 0; i < n; i++) {
 		uint64_t reg[] = { VIRT_MMIO_BASE + i * VIRT_MMIO_STRIDE, VIRT_MMIO_STRIDE };
 		uint32_t irq[] = { GIC_SPI, VIRT_MMIO_SPI + i, IRQ_LEVEL_HI };
 		char name[40];

@@ -172,6 +172,26 @@ START_TEST(test_virtio_mmio_nodes)
 }
 END_TEST
 
+/* Linux probes in tree order: transport 0 (the first -device) comes first. */
+START_TEST(test_virtio_mmio_node_order)
+{
+	size_t size;
+	g_autofree void *fdt = build(1, true, NULL, 0, 3, &size);
+	int prev = -1;
+
+	for (unsigned i = 0; i < 3; i++) {
+		char path[40];
+		int off;
+
+		snprintf(path, sizeof(path), "/virtio_mmio@%llx",
+			 (unsigned long long)(VIRT_MMIO_BASE + i * VIRT_MMIO_STRIDE));
+		off = fdt_path_offset(fdt, path);
+		ck_assert_int_gt(off, prev);
+		prev = off;
+	}
+}
+END_TEST
+
 START_TEST(test_rejects_empty)
 {
 	struct virt_fdt_config c = { .ram_size = 1 << 20 };
@@ -223,6 +243,7 @@ int main(void)
 	tcase_add_test(tc, test_full_tree);
 	tcase_add_test(tc, test_minimal_tree);
 	tcase_add_test(tc, test_virtio_mmio_nodes);
+	tcase_add_test(tc, test_virtio_mmio_node_order);
 	tcase_add_test(tc, test_rejects_empty);
 	tcase_add_test(tc, test_dtc_accepts);
 	suite_add_tcase(s, tc);
