@@ -145,6 +145,19 @@ int arch_kvm_init(GError **err)
 		return -ENOTSUP;
 	}
 	spapr_set_cpu_ops(&ppc_spapr_cpu_ops);
+	/*
+	 * Test-only: H_CONFER handled by Keel, so a guest's confer-to-self takes
+	 * the userspace cede path on kernels (POWER9) that never pass H_CEDE up.
+	 */
+	if (getenv("KEEL_TEST_USERSPACE_CONFER")) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_PPC_ENABLE_HCALL,
+			.args = { H_CONFER, 0 },
+		};
+
+		if (ioctl(kvm_vm_fd(), KVM_ENABLE_CAP, &cap) < 0)
+			warn_report("KVM_CAP_PPC_ENABLE_HCALL(H_CONFER, 0): %s", g_strerror(errno));
+	}
 	return 0;
 }
 
