@@ -18,6 +18,7 @@
 #include "system/machine.h"
 #include "system/runstate.h"
 #include "target/x86/cpu.h"
+#include "target/x86/cpuid.h"
 
 #define MAX_CPUID 256
 #define APIC_DEFAULT_BASE 0xfee00000ULL
@@ -42,6 +43,9 @@ struct x86_vcpu {
 	struct msrs msrs;
 	uint32_t mp_state;
 	bool has_xsave, has_xcrs;
+	uint64_t xcr0_max; /* every XSAVE component the CPUID offers */
+	uint64_t xcr0;	   /* the value pushed at the last reset */
+	uint32_t xsave_size; /* KVM_SET_XSAVE's buffer: KVM_CAP_XSAVE2, at least 4 KiB */
 };
 
 static struct cpuid2 *supported;
@@ -128,50 +132,25 @@ int arch_kvm_init(GError **err)
 static void setup_cpuid(struct vcpu *cpu, struct x86_vcpu *x)
 {
 	struct cpuid2 *c = g_memdup2(supported, sizeof(*supported));
-	unsigned idx = vcpu_index(cpu);
 	unsigned ncpus = machine_cfg.smp_cpus ? machine_cfg.smp_cpus : 1;
 	unsigned threads = machine_cfg.threads ? machine_cfg.threads : 1;
-	unsigned cores = machine_cfg.cores ? machine_cfg.cores : ncpus / threads;
+	struct x86_cpuid_topo t = {
+		.index = vcpu_index(cpu),
+		.ncpus = ncpus,
+		.threads = threads,
+		.cores = machine_cfg.cores ? machine_cfg.cores : ncpus / threads,
+	};
 
-	if (!cores)
-		cores = 1;
-	for (unsigned i = 0; i < c->hdr.nent; i++) {
-		struct kvm_cpuid_entry2 *e = &c->e[i];
-
-		switch (e->function) {
-		case 1:
-			x->cpuid1_eax = e->eax;
-			e->ebx = (e->ebx & 0x0000ffff) | (idx << 24) |
-				 ((ncpus > 255 ? 255 : ncpus) << 16);
-			e->ecx |= 1u << 31; /* hypervisor present */
-			if (ncpus > 1)
-				e->edx |= 1u << 28; /* HTT: multi-threaded package */
-			break;
-		case 0xb:
-		case 0x1f:
-			e->edx = idx;
-			if (e->index == 0) {
-				e->eax = threads > 1 ? g_bit_storage(threads - 1) : 0;
-				e->ebx = threads;
-				e->ecx = (1 << 8) | 0;
-			} else if (e->index == 1) {
-				e->eax = g_bit_storage(threads * cores - 1);
-				e->ebx = threads * cores;
-				e->ecx = (2 << 8) | 1;
-			} else {
-				e->eax = e->ebx = 0;
-				e->ecx = e->index;
-			}
-			break;
-		case 4:
-			e->eax &= 0x3ff;
-			if (e->eax & 0x1f)
-				e->eax |= ((cores - 1) << 26) | ((threads - 1) << 14);
-			break;
-		}
-	}
+	if (!t.cores)
+		t.cores = 1;
+	/* XCR0 is x87 alone until put_fpu(); KVM keeps 0xD's sizes current. */
+	x86_cpuid_build(c->e, c->hdr.nent, &t, XSTATE_X87);
+	for (unsigned i = 0; i < c->hdr.nent; i++)
+		if (c->e[i].function == 1)
+			x->cpuid1_eax = c->e[i].eax;
+	x->xcr0_max = x86_cpuid_xcr0_max(c->e, c->hdr.nent);
 	if (ioctl(vcpu_fd(cpu), KVM_SET_CPUID2, &c->hdr) < 0)
-		error_report("vCPU %u: KVM_SET_CPUID2: %s", idx, g_strerror(errno));
+		error_report("vCPU %u: KVM_SET_CPUID2: %s", t.index, g_strerror(errno));
 	g_free(c);
 }
 
@@ -298,27 +277,45 @@ static void put_lapic(struct vcpu *cpu)
 		error_report("vCPU %u: KVM_SET_LAPIC: %s", vcpu_index(cpu), g_strerror(errno));
 }
 
+static int set_xcr0(struct vcpu *cpu, uint64_t value)
+{
+	struct kvm_xcrs xc = { .nr_xcrs = 1, .xcrs = { { .xcr = 0, .value = value } } };
+
+	return ioctl(vcpu_fd(cpu), KVM_SET_XCRS, &xc);
+}
+
+/*
+ * XCR0 after reset is x87 alone (SDM 13.3) when firmware runs from the reset
+ * vector. When keel enters the guest OS directly it plays the firmware and
+ * leaves every offered component enabled, which is what the OS then writes:
+ * a host that does not report the guest's XSETBV to KVM (QEMU's emulated
+ * SVM does not intercept it) would otherwise keep KVM's XCR0, and with it
+ * CPUID 0xD's sizes, at x87 alone, and reload that XCR0 on every entry.
+ */
 static void put_fpu(struct vcpu *cpu, struct x86_vcpu *x)
 {
+	x->xcr0 = boot_entry.mode == X86_BOOT_RESET_VECTOR ? XSTATE_X87 : x->xcr0_max;
 	if (x->has_xsave) {
-		struct kvm_xsave xs;
+		/* Sized by KVM: above 4 KiB once AMX state is permitted. */
+		struct kvm_xsave *xs = g_malloc0(x->xsave_size);
 
-		memset(&xs, 0, sizeof(xs));
-		((uint16_t *)xs.region)[0] = 0x37f;	/* FCW */
-		xs.region[6] = 0x1f80;			/* MXCSR */
-		((uint64_t *)xs.region)[512 / 8] = 3;	/* XSTATE_BV: x87 | SSE */
-		if (ioctl(vcpu_fd(cpu), KVM_SET_XSAVE, &xs) < 0)
+		((uint16_t *)xs->region)[0] = 0x37f;	/* FCW */
+		xs->region[6] = 0x1f80;			/* MXCSR */
+		((uint64_t *)xs->region)[512 / 8] = 3;	/* XSTATE_BV: x87 | SSE */
+		if (ioctl(vcpu_fd(cpu), KVM_SET_XSAVE, xs) < 0)
 			error_report("vCPU %u: KVM_SET_XSAVE: %s", vcpu_index(cpu),
 				     g_strerror(errno));
+		g_free(xs);
 	} else {
 		struct kvm_fpu f = { .fcw = 0x37f, .mxcsr = 0x1f80 };
 
 		ioctl(vcpu_fd(cpu), KVM_SET_FPU, &f);
 	}
-	if (x->has_xcrs) {
-		struct kvm_xcrs xc = { .nr_xcrs = 1, .xcrs = { { .xcr = 0, .value = 1 } } };
-
-		if (ioctl(vcpu_fd(cpu), KVM_SET_XCRS, &xc) < 0)
+	if (x->has_xcrs && set_xcr0(cpu, x->xcr0) < 0 && x->xcr0 != XSTATE_X87) {
+		warn_report_once("vCPU %u: KVM refused XCR0 0x%llx (%s); starting with x87 alone",
+				 vcpu_index(cpu), (unsigned long long)x->xcr0, g_strerror(errno));
+		x->xcr0 = XSTATE_X87;
+		if (set_xcr0(cpu, x->xcr0) < 0)
 			error_report("vCPU %u: KVM_SET_XCRS: %s", vcpu_index(cpu),
 				     g_strerror(errno));
 	}
@@ -390,6 +387,7 @@ unsigned arch_vcpu_audit(struct vcpu *cpu)
 	struct kvm_mp_state mp;
 	struct kvm_vcpu_events ev;
 	struct kvm_debugregs dr;
+	struct kvm_xcrs xc;
 	struct msrs m;
 	unsigned bad = 0;
 
@@ -431,6 +429,8 @@ unsigned arch_vcpu_audit(struct vcpu *cpu)
 	}
 	if (ioctl(fd, KVM_GET_DEBUGREGS, &dr) == 0)
 		AUDIT(dr.dr7 == 0x400, "DR7");
+	if (x->has_xcrs && ioctl(fd, KVM_GET_XCRS, &xc) == 0)
+		AUDIT(xc.nr_xcrs >= 1 && xc.xcrs[0].xcr == 0 && xc.xcrs[0].value == x->xcr0, "XCR0");
 	m = x->msrs;
 	if (m.hdr.nmsrs && ioctl(fd, KVM_GET_MSRS, &m.hdr) == (int)m.hdr.nmsrs) {
 		for (unsigned i = 0; i < m.hdr.nmsrs; i++) {
@@ -479,6 +479,7 @@ int arch_vcpu_init(struct vcpu *cpu, GError **err)
 	vcpu_set_arch(cpu, x);
 	x->has_xsave = kvm_check_extension(KVM_CAP_XSAVE) > 0;
 	x->has_xcrs = kvm_check_extension(KVM_CAP_XCRS) > 0;
+	x->xsave_size = MAX(kvm_check_extension(KVM_CAP_XSAVE2), (int)sizeof(struct kvm_xsave));
 	setup_cpuid(cpu, x);
 	reset_register(RESET_ORDER_CPU, cpu_reset_handler, cpu, "x86-cpu");
 	if (vcpu_index(cpu) == 0)
