@@ -315,8 +315,7 @@ static int check_accel(const char *list, GError **err)
 
 static int opt_accel(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o;
-	int ret = -1;
+	kopts_autofree struct kopts *o = NULL;
 
 	if (is_help(arg)) {
 		printf("Accelerators supported in Keel:\nkvm\n");
@@ -326,17 +325,14 @@ static int opt_accel(struct ctx *x, const char *arg, GError **err)
 	if (!o)
 		return -1;
 	if (check_accel(kopts_get(o, "accel") ?: "", err) < 0)
-		goto out;
+		return -1;
 	if (expect_value(o, "kernel-irqchip", KEYS("on"), err) < 0)
-		goto out;
+		return -1;
 	if (kopts_get_bool(o, "reset-audit", true, &reset_audit_enabled, err) < 0)
-		goto out;
+		return -1;
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+		return -1;
+	return 0;
 }
 
 static int opt_enable_kvm(struct ctx *x, const char *arg, GError **err)
@@ -376,34 +372,30 @@ static int opt_cpu(struct ctx *x, const char *arg, GError **err)
 
 static int opt_m(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o = kopts_parse(arg, "size", err);
+	kopts_autofree struct kopts *o = kopts_parse(arg, "size", err);
 	const char *size;
 	uint64_t slots = 0, maxmem = 0;
-	int ret = -1;
 
 	if (!o)
 		return -1;
 	size = kopts_get(o, "size");
 	if (kopts_get_u64(o, "slots", 0, &slots, err) < 0 ||
 	    kopts_get_size(o, "maxmem", 0, &maxmem, err) < 0)
-		goto out;
+		return -1;
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
+		return -1;
 	if (!size) {
 		error_setg(err, "missing 'size'");
-		goto out;
+		return -1;
 	}
 	if (parse_ram_size(size, &x->cfg->ram_size, err) < 0)
-		goto out;
+		return -1;
 	if (slots || (maxmem && maxmem != x->cfg->ram_size)) {
 		error_setg(err, "memory hotplug (slots, maxmem) is not supported");
-		goto out;
+		return -1;
 	}
 	cl.ram_given = true;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+	return 0;
 }
 
 static int smp_get(struct kopts *o, const char *key, uint64_t *v, GError **err)
@@ -425,10 +417,9 @@ static int smp_get(struct kopts *o, const char *key, uint64_t *v, GError **err)
 /* QEMU's rules: missing counts are derived, preferring cores over sockets. */
 static int opt_smp(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o = kopts_parse(arg, "cpus", err);
+	kopts_autofree struct kopts *o = kopts_parse(arg, "cpus", err);
 	uint64_t cpus, maxcpus, sockets, dies, clusters, cores, threads;
 	struct machine_config *cfg = x->cfg;
-	int ret = -1;
 
 	if (!o)
 		return -1;
@@ -436,12 +427,12 @@ static int opt_smp(struct ctx *x, const char *arg, GError **err)
 	    smp_get(o, "sockets", &sockets, err) < 0 || smp_get(o, "dies", &dies, err) < 0 ||
 	    smp_get(o, "clusters", &clusters, err) < 0 || smp_get(o, "cores", &cores, err) < 0 ||
 	    smp_get(o, "threads", &threads, err) < 0)
-		goto out;
+		return -1;
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
+		return -1;
 	if (clusters > 1) {
 		error_setg(err, "clusters are not supported on this machine");
-		goto out;
+		return -1;
 	}
 	dies = dies ?: 1;
 	if (!cpus && !maxcpus) {
@@ -471,7 +462,7 @@ static int opt_smp(struct ctx *x, const char *arg, GError **err)
 	if (maxcpus > MAX_SMP) {
 		error_setg(err, "%" G_GUINT64_FORMAT " CPUs are too many (at most %d)", maxcpus,
 			   MAX_SMP);
-		goto out;
+		return -1;
 	}
 	if (sockets * dies * cores * threads != maxcpus) {
 		error_setg(err, "Invalid CPU topology: product of the hierarchy must match "
@@ -479,13 +470,13 @@ static int opt_smp(struct ctx *x, const char *arg, GError **err)
 				") * cores (%" G_GUINT64_FORMAT ") * threads (%" G_GUINT64_FORMAT
 				") != maxcpus (%" G_GUINT64_FORMAT ")",
 			   sockets, dies, cores, threads, maxcpus);
-		goto out;
+		return -1;
 	}
 	if (cpus > maxcpus) {
 		error_setg(err, "Invalid CPU topology: maxcpus must be equal to or greater "
 				"than smp: %" G_GUINT64_FORMAT " < %" G_GUINT64_FORMAT,
 			   maxcpus, cpus);
-		goto out;
+		return -1;
 	}
 	cfg->smp_cpus = cpus;
 	cfg->max_cpus = maxcpus;
@@ -493,10 +484,7 @@ static int opt_smp(struct ctx *x, const char *arg, GError **err)
 	cfg->dies = dies;
 	cfg->cores = cores;
 	cfg->threads = threads;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+	return 0;
 }
 
 static int set_str(const char **field, const char *arg, GError **err)
@@ -674,9 +662,8 @@ static int opt_monitor(struct ctx *x, const char *arg, GError **err)
 
 static int opt_display(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o;
+	kopts_autofree struct kopts *o = NULL;
 	const char *type;
-	int ret = -1;
 
 	if (is_help(arg)) {
 		printf("Available display backend types:\nnone\n");
@@ -689,15 +676,12 @@ static int opt_display(struct ctx *x, const char *arg, GError **err)
 	if (!type || strcmp(type, "none")) {
 		error_setg(err, "display '%s' is not supported (Keel has no display; use "
 				"-display none)", type ? type : "");
-		goto out;
+		return -1;
 	}
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
+		return -1;
 	cl.display_none = true;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+	return 0;
 }
 
 /* -vga, -parallel, -net, -nic: Keel has none of these; only "none" is meaningful. */
@@ -746,32 +730,28 @@ static int opt_no_shutdown_fn(struct ctx *x, const char *arg, GError **err)
 
 static int opt_action(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o = kopts_parse(arg, NULL, err);
+	kopts_autofree struct kopts *o = kopts_parse(arg, NULL, err);
 	const char *v;
-	int ret = -1;
 
 	if (!o)
 		return -1;
 	v = kopts_get(o, "reboot");
 	if (v && strcmp(v, "reset") && strcmp(v, "shutdown")) {
 		error_setg(err, "reboot=%s is not supported (reset or shutdown)", v);
-		goto out;
+		return -1;
 	}
 	if (v)
 		opt_no_reboot = !strcmp(v, "shutdown");
 	v = kopts_get(o, "shutdown");
 	if (v && strcmp(v, "poweroff") && strcmp(v, "pause")) {
 		error_setg(err, "shutdown=%s is not supported (poweroff or pause)", v);
-		goto out;
+		return -1;
 	}
 	if (v)
 		opt_no_shutdown = !strcmp(v, "pause");
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+		return -1;
+	return 0;
 }
 
 static int opt_S(struct ctx *x, const char *arg, GError **err)
@@ -782,25 +762,21 @@ static int opt_S(struct ctx *x, const char *arg, GError **err)
 
 static int opt_name(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o = kopts_parse(arg, "guest", err);
+	kopts_autofree struct kopts *o = kopts_parse(arg, "guest", err);
 	const char *name;
 	bool dt;
-	int ret = -1;
 
 	if (!o)
 		return -1;
 	name = kopts_get(o, "guest");
 	kopts_get(o, "process"); /* a thread/process name: cosmetic */
 	if (kopts_get_bool(o, "debug-threads", false, &dt, err) < 0)
-		goto out;
+		return -1;
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
+		return -1;
 	g_free((char *)x->cfg->name);
 	x->cfg->name = g_strdup(name);
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+	return 0;
 }
 
 static int opt_uuid(struct ctx *x, const char *arg, GError **err)
@@ -908,9 +884,8 @@ static int opt_global(struct ctx *x, const char *arg, GError **err)
 
 static int opt_object(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o;
+	kopts_autofree struct kopts *o = NULL;
 	const char *type;
-	int ret = -1;
 
 	if (is_help(arg)) {
 		printf("List of user creatable objects:\n  memory-backend-ram\n  secret\n");
@@ -922,11 +897,11 @@ static int opt_object(struct ctx *x, const char *arg, GError **err)
 	type = kopts_get(o, "qom-type");
 	if (!type) {
 		error_setg(err, "Parameter 'qom-type' is missing");
-		goto out;
+		return -1;
 	}
 	if (!kopts_get(o, "id")) {
 		error_setg(err, "Parameter 'id' is missing");
-		goto out;
+		return -1;
 	}
 	if (!strcmp(type, "secret")) {
 		/* Keel has nothing encrypted to unlock; the secret is never read. */
@@ -937,15 +912,15 @@ static int opt_object(struct ctx *x, const char *arg, GError **err)
 
 		if (!kopts_has(o, "size")) {
 			error_setg(err, "Parameter 'size' is missing");
-			goto out;
+			return -1;
 		}
 		if (kopts_get_size(o, "size", 0, &size, err) < 0)
-			goto out;
+			return -1;
 		consume(o, KEYS("x-use-canonical-path-for-ramblock-id", "dump", "merge",
 				"prealloc", "prealloc-threads"));
 		if (expect_bool(o, "share", false, err) < 0 ||
 		    expect_value(o, "policy", KEYS("default"), err) < 0)
-			goto out;
+			return -1;
 		b = g_new0(struct memory_backend, 1);
 		b->id = g_strdup(kopts_get(o, "id"));
 		b->size = size;
@@ -953,14 +928,11 @@ static int opt_object(struct ctx *x, const char *arg, GError **err)
 	} else {
 		error_setg(err, "object type '%s' is not supported (supported: "
 				"memory-backend-ram, secret)", type);
-		goto out;
+		return -1;
 	}
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+		return -1;
+	return 0;
 }
 
 static int opt_netdev(struct ctx *x, const char *arg, GError **err)
@@ -975,9 +947,8 @@ static int opt_nic(struct ctx *x, const char *arg, GError **err)
 
 static int opt_audiodev(struct ctx *x, const char *arg, GError **err)
 {
-	struct kopts *o = parse_kv(arg, "driver", err);
+	kopts_autofree struct kopts *o = parse_kv(arg, "driver", err);
 	const char *drv;
-	int ret = -1;
 
 	if (!o)
 		return -1;
@@ -986,32 +957,25 @@ static int opt_audiodev(struct ctx *x, const char *arg, GError **err)
 	if (!drv || strcmp(drv, "none")) {
 		error_setg(err, "audio driver '%s' is not supported (Keel has no sound; only "
 				"'none')", drv ? drv : "");
-		goto out;
+		return -1;
 	}
 	consume(o, KEYS("timer-period", "in.voices", "out.voices"));
 	if (kopts_check_unused(o, NULL, err) < 0)
-		goto out;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+		return -1;
+	return 0;
 }
 
 static int opt_simple_kv(const char *arg, const char *implied, int (*check)(struct kopts *o,
 									      GError **err),
 			 GError **err)
 {
-	struct kopts *o = kopts_parse(arg, implied, err);
-	int ret = -1;
+	kopts_autofree struct kopts *o = kopts_parse(arg, implied, err);
 
 	if (!o)
 		return -1;
 	if (check(o, err) < 0 || kopts_check_unused(o, NULL, err) < 0)
-		goto out;
-	ret = 0;
-out:
-	kopts_free(o);
-	return ret;
+		return -1;
+	return 0;
 }
 
 static int check_rtc(struct kopts *o, GError **err)

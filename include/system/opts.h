@@ -21,6 +21,12 @@ struct kopts *kopts_parse_json(const char *json, GError **err);
 /* The same, nested objects becoming dotted keys (-blockdev: {"cache":{"direct":true}}). */
 struct kopts *kopts_parse_json_nested(const char *json, GError **err);
 void kopts_free(struct kopts *o);
+static inline void kopts_freep(struct kopts **o)
+{
+	kopts_free(*o);
+}
+/* "kopts_autofree struct kopts *o = ...": freed when o goes out of scope (as g_autofree). */
+#define kopts_autofree __attribute__((cleanup(kopts_freep)))
 struct kopts *kopts_new(void);
 void kopts_set(struct kopts *o, const char *key, const char *value);
 
