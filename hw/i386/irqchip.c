@@ -13,6 +13,7 @@
 #include "hw/core/irq.h"
 #include "hw/core/reset.h"
 #include "hw/i386/pc.h"
+#include "hw/pci/msix.h"
 #include "system/error.h"
 #include "system/log.h"
 
@@ -112,7 +113,7 @@ int irq_line_irqfd_gsi(unsigned line)
 	return line < IOAPIC_PINS && line != 2 ? (int)line : -1;
 }
 
-int x86_msi_route_add(uint64_t addr, uint32_t data, GError **err)
+int pci_msi_route_add(uint64_t addr, uint32_t data, GError **err)
 {
 	unsigned i;
 
@@ -140,7 +141,7 @@ static bool msi_gsi_valid(unsigned gsi)
 	       msi_routes[gsi - MSI_GSI_BASE].used;
 }
 
-int x86_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **err)
+int pci_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **err)
 {
 	unsigned i = gsi - MSI_GSI_BASE;
 
@@ -164,7 +165,7 @@ int x86_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **er
 	return 0;
 }
 
-void x86_msi_route_del(unsigned gsi)
+void pci_msi_route_del(unsigned gsi)
 {
 	GError *err = NULL;
 

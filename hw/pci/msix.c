@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "accel/kvm.h"
-#include "hw/i386/pc.h"
 #include "hw/pci/msix.h"
 #include "system/error.h"
 #include "system/log.h"
@@ -49,7 +48,7 @@ static bool irqfd_ready(struct msix *m, struct msix_vector *e)
 			e->no_irqfd = true;
 			return false;
 		}
-		gsi = x86_msi_route_add(e->addr, e->data, &err);
+		gsi = pci_msi_route_add(e->addr, e->data, &err);
 		if (gsi < 0)
 			goto fail;
 		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -59,7 +58,7 @@ static bool irqfd_ready(struct msix *m, struct msix_vector *e)
 			error_setg(&err, "KVM_IRQFD: %s", g_strerror(errno));
 			if (fd >= 0)
 				close(fd);
-			x86_msi_route_del(gsi);
+			pci_msi_route_del(gsi);
 			goto fail;
 		}
 		e->gsi = gsi;
@@ -69,7 +68,7 @@ static bool irqfd_ready(struct msix *m, struct msix_vector *e)
 		return true;
 	}
 	if (e->route_addr != e->addr || e->route_data != e->data) {
-		if (x86_msi_route_update(e->gsi, e->addr, e->data, &err) < 0)
+		if (pci_msi_route_update(e->gsi, e->addr, e->data, &err) < 0)
 			goto fail;
 		e->route_addr = e->addr;
 		e->route_data = e->data;
@@ -213,6 +212,8 @@ void msix_reset(struct msix *m)
 {
 	uint8_t *f = m->dev->config + m->cap + PCI_MSIX_FLAGS;
 
+	if (!m->cap)
+		return;
 	pci_set16(f, pci_get16(f) & PCI_MSIX_FLAGS_QSIZE);
 	for (unsigned v = 0; v < m->nvec; v++) {
 		struct msix_vector *e = &m->vec[v];
@@ -228,10 +229,12 @@ int msix_init(struct msix *m, struct pci_device *d, unsigned nvec, unsigned bar,
 {
 	uint8_t cap;
 
-	g_assert(nvec && nvec <= MSIX_MAX_VECTORS);
+	g_assert(nvec <= MSIX_MAX_VECTORS);
 	memset(m, 0, sizeof(*m));
 	m->dev = d;
 	m->nvec = nvec;
+	if (!nvec)
+		return 0;
 	cap = pci_add_capability(d, PCI_CAP_ID_MSIX, 12);
 	if (!cap) {
 		error_setg(err, "%s: no room for the MSI-X capability", d->name);

@@ -3,7 +3,10 @@
  * PCI functions on bus 0: type 0 config headers with write masks, 32-bit
  * memory BARs that follow the guest's programming (decoded only while
  * COMMAND.MEMORY is set), the capability list and INTx lines wired to
- * IOAPIC GSIs (several functions may share one: the line is their OR).
+ * the interrupt controller (several functions may share one: the line is
+ * their OR). The host bridge front end (pci-host.c on the PC, spapr-pci.c
+ * on pseries) says where the memory window is and which interrupts INTx
+ * uses: pci_bus_set_layout().
  */
 #include <errno.h>
 #include <string.h>
@@ -15,21 +18,38 @@
 
 static struct pci_device *bus[PCI_SLOTS];
 static bool bus_present;
-/* BAR placement as firmware would do it (the cold state after a reset). */
-static uint64_t next_bar_addr = PCI_MMIO_WINDOW_BASE;
-/* Functions asserting each INTx GSI. */
-static unsigned gsi_users[32];
 
 /*
- * INTA..INTD of slot s use swizzled lines (s + pin) % 4, each on an ISA IRQ
- * that is free on the PC (as the PIIX's PIRQ links would be routed); the
- * DSDT's _PRT says the same.
+ * The PC's layout unless a host bridge sets another: BARs identity-mapped
+ * below the virtio-mmio slots and the IOAPIC, and INTA..INTD of slot s on
+ * swizzled lines (s + pin) % 4, each an ISA IRQ that is free on the PC (as
+ * the PIIX's PIRQ links would be routed); the DSDT's _PRT says the same.
  */
-static const unsigned intx_gsi[4] = { 10, 11, 5, 7 };
+static struct pci_bus_layout layout = {
+	.mem_base = PCI_MMIO_WINDOW_BASE,
+	.mem_end = PCI_MMIO_WINDOW_END,
+	.cpu_offset = 0,
+	.intx_irq = { 10, 11, 5, 7 },
+};
+/* BAR placement as firmware would do it (the cold state after a reset). */
+static uint64_t next_bar_addr = PCI_MMIO_WINDOW_BASE;
+/* Functions asserting each of the four INTx lines. */
+static unsigned line_users[4];
 
 unsigned pci_slot_gsi(unsigned slot)
 {
-	return intx_gsi[slot % 4];
+	return layout.intx_irq[slot % 4];
+}
+
+void pci_bus_set_layout(const struct pci_bus_layout *l)
+{
+	layout = *l;
+	next_bar_addr = l->mem_base;
+}
+
+const struct pci_bus_layout *pci_bus_get_layout(void)
+{
+	return &layout;
 }
 
 struct pci_device *pci_bus_device(unsigned slot)
@@ -118,7 +138,7 @@ static void update_bars(struct pci_device *d)
 			continue;
 		/* 0 and the all-ones sizing pattern are "not placed" in practice. */
 		if (mem && addr && addr != (~(b->size - 1) & PCI_BASE_ADDRESS_MEM_MASK))
-			want = addr;
+			want = addr + layout.cpu_offset;
 		if (want == old)
 			continue;
 		if (old != PCI_BAR_UNMAPPED)
@@ -141,7 +161,7 @@ static void update_intx(struct pci_device *d)
 {
 	bool disabled = pci_get16(d->config + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE;
 	bool asserted = d->intx_level && !disabled && bus[d->slot] == d;
-	unsigned gsi = pci_slot_gsi(d->slot);
+	unsigned line = d->slot % 4;
 
 	if (d->intx_level)
 		d->config[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
@@ -150,8 +170,8 @@ static void update_intx(struct pci_device *d)
 	if (asserted == d->intx_asserted)
 		return;
 	d->intx_asserted = asserted;
-	if (asserted ? gsi_users[gsi]++ == 0 : --gsi_users[gsi] == 0)
-		irq_set_level(gsi, asserted);
+	if (asserted ? line_users[line]++ == 0 : --line_users[line] == 0)
+		irq_set_level(pci_slot_gsi(d->slot), asserted);
 }
 
 void pci_set_irq(struct pci_device *d, bool level)
@@ -206,7 +226,7 @@ static int place_bars(struct pci_device *d, GError **err)
 		if (!size)
 			continue;
 		addr = (next_bar_addr + size - 1) & ~(uint64_t)(size - 1);
-		if (addr + size - 1 > PCI_MMIO_WINDOW_END) {
+		if (addr + size - 1 > layout.mem_end) {
 			error_setg(err, "%s: the PCI memory window is full", d->name);
 			return -ENOSPC;
 		}

@@ -451,7 +451,7 @@ static uint32_t class_of(uint32_t id)
 	return 0xff0000;		/* unclassified */
 }
 
-struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, unsigned vectors,
+struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, int vectors,
 				     GError **err)
 {
 	struct virtio_pci *t = g_new0(struct virtio_pci, 1);
@@ -466,10 +466,16 @@ struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, unsig
 	t->pci.config_write = config_write;
 	t->pci.bar_moved = bar_moved;
 	pci_register_bar(&t->pci, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE, &bar_ops, t);
-	if (!vectors)
-		vectors = MIN(vdev->num_queues + 1, (unsigned)MSIX_MAX_VECTORS);
+	if (vectors < 0)
+		vectors = pci_bus_get_layout()->no_msi ? 0 :
+			  MIN(vdev->num_queues + 1, (unsigned)MSIX_MAX_VECTORS);
 	if (vectors > MSIX_MAX_VECTORS) {
 		error_setg(err, "%s: at most %d MSI-X vectors", vdev->name, MSIX_MAX_VECTORS);
+		goto fail;
+	}
+	if (vectors && pci_bus_get_layout()->no_msi) {
+		error_setg(err, "%s: this machine's PCI bus has no MSI; only vectors=0 (INTx)",
+			   vdev->name);
 		goto fail;
 	}
 	if (msix_init(&t->msix, &t->pci, vectors, VIRTIO_PCI_MSIX_BAR, err) < 0)
@@ -515,7 +521,7 @@ struct msix *virtio_pci_msix(struct virtio_pci *t)
 
 struct plug_req {
 	int slot;
-	unsigned vectors;
+	int vectors;	/* -1: the default */
 	struct virtio_pci *made;
 };
 
@@ -568,8 +574,8 @@ static int pci_wrapper_create(struct kopts *props, const char *type, const char 
 			   type);
 		return -EINVAL;
 	}
-	if (kopts_has(props, "vectors") && (vectors < 1 || vectors > MSIX_MAX_VECTORS)) {
-		error_setg(err, "%s: vectors must be 1 to %d", type, MSIX_MAX_VECTORS);
+	if (kopts_has(props, "vectors") && vectors > MSIX_MAX_VECTORS) {
+		error_setg(err, "%s: vectors must be 0 (no MSI-X) to %d", type, MSIX_MAX_VECTORS);
 		return -EINVAL;
 	}
 	if (!pci_bus_present()) {
@@ -585,7 +591,7 @@ static int pci_wrapper_create(struct kopts *props, const char *type, const char 
 			   "not '%s'", type, addr);
 		return -EINVAL;
 	}
-	req.vectors = vectors;
+	req.vectors = kopts_has(props, "vectors") ? (int)vectors : -1;
 	g_assert(dt);
 	virtio_transport_select(plug, &req);
 	ret = dt->create(props, err);

@@ -277,7 +277,7 @@ static void virtio_setup(void)
 	ck_assert_int_eq(memory_commit(), 0);
 	host_setup();
 	virtio_device_init(&vdev, &vops, "virtio-test", 2, 64);
-	vp = virtio_pci_create(&vdev, 4, 0, &err);
+	vp = virtio_pci_create(&vdev, 4, -1, &err);
 	ck_assert_ptr_nonnull(vp);
 }
 
@@ -615,6 +615,15 @@ START_TEST(device_options)
 	ck_assert_int_lt(create_device("virtio-rng-pci,addr=5", &err), 0);
 	ck_assert_ptr_nonnull(strstr(err->message, "not available"));
 	g_clear_error(&err);
+	ck_assert_int_lt(create_device("virtio-rng-pci,addr=6,vectors=65", &err), 0);
+	g_clear_error(&err);
+	/* vectors=0: no MSI-X capability (and no table BAR), INTx only. */
+	ck_assert_int_eq(create_device("virtio-rng-pci,addr=6,vectors=0", &err), 0);
+	for (unsigned pos = cfg_read(6, PCI_CAPABILITY_LIST, 1); pos; pos = cfg_read(6, pos + 1, 1))
+		ck_assert_uint_eq(cfg_read(6, pos, 1), PCI_CAP_ID_VNDR);
+	ck_assert_uint_eq(pci_bus_device(6)->bars[VIRTIO_PCI_MSIX_BAR].size, 0);
+	reset_run_all();	/* an MSI-X reset without a capability touches nothing */
+	ck_assert_uint_eq(cfg_read(6, PCI_DEVICE_ID, 2), 0x1044);
 	/* A failed wrapper does not leak its transport into the next device. */
 	ck_assert_int_eq(create_device("virtio-rng-device", &err), 0);
 	ck_assert_uint_eq(cfg_read(1, PCI_VENDOR_ID, 4), 0xffffffff);

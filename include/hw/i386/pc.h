@@ -12,14 +12,6 @@
 
 /* In-kernel PIC, IOAPIC and PIT, GSI routing; TSS and identity map. */
 int x86_irqchip_init(GError **err);
-/*
- * MSI routes in the irqchip's GSI routing table (for KVM_IRQFD): add one
- * (returns its GSI, above the IOAPIC pins, or -errno), retarget it, drop it.
- * Main thread, bql held.
- */
-int x86_msi_route_add(uint64_t addr, uint32_t data, GError **err);
-int x86_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **err);
-void x86_msi_route_del(unsigned gsi);
 /* i8042 at 0x60/0x64: enough for firmware; command 0xFE resets the machine. */
 int i8042_init(GError **err);
 /* Reset control register at 0xCF9: setting bit 2 resets the machine. */

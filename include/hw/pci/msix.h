@@ -15,6 +15,16 @@
 
 #include "hw/pci/pci.h"
 
+/*
+ * MSI routes in the irqchip's GSI routing table (for KVM_IRQFD), from the
+ * architecture (x86: hw/i386/irqchip.c; pseries has no MSI yet and refuses):
+ * add one (returns its GSI or -errno), retarget it, drop it. Main thread,
+ * bql held.
+ */
+int pci_msi_route_add(uint64_t addr, uint32_t data, GError **err);
+int pci_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **err);
+void pci_msi_route_del(unsigned gsi);
+
 #define MSIX_MAX_VECTORS 64
 #define MSIX_BAR_SIZE 0x1000
 #define MSIX_TABLE_OFFSET 0
@@ -42,7 +52,10 @@ struct msix {
 	unsigned long sent;	/* messages delivered (tests) */
 };
 
-/* Add the capability and serve table + PBA in BAR bar. Returns 0 or -1 with err set. */
+/*
+ * Add the capability and serve table + PBA in BAR bar. nvec 0: no MSI-X at
+ * all (no capability, no BAR; buses without MSI). Returns 0 or -1 with err set.
+ */
 int msix_init(struct msix *m, struct pci_device *d, unsigned nvec, unsigned bar, GError **err);
 /* The device's config_write hook must call this (flags: enable, function mask). */
 void msix_config_write(struct msix *m, uint32_t addr, uint32_t val, unsigned len);

@@ -5,8 +5,9 @@
 /*
  * Conventional PCI: one bus (bus 0) with 32 slots, function 0 only, type 0
  * config headers of 256 bytes, 32-bit memory BARs and a capability list.
- * The host bridge (config mechanism #1 at 0xCF8/0xCFC) lives in
- * hw/pci/pci-host.c. Everything runs with the bql held.
+ * The host bridges: the PC's (config mechanism #1 at 0xCF8/0xCFC) in
+ * hw/pci/pci-host.c, the pseries PHB (RTAS config calls) in
+ * hw/ppc/spapr-pci.c. Everything runs with the bql held.
  */
 #include <glib.h>
 #include <stdbool.h>
@@ -56,7 +57,7 @@
 #define PCI_MSIX_ENTRY_SIZE 16
 #define PCI_MSIX_ENTRY_CTRL_MASKBIT 1
 
-/* The memory window BARs are placed in (below the virtio-mmio slots and the IOAPIC). */
+/* The PC's memory window BARs are placed in (below the virtio-mmio slots and the IOAPIC). */
 #define PCI_MMIO_WINDOW_BASE 0xc0000000ULL
 #define PCI_MMIO_WINDOW_END 0xfeafffffULL	/* inclusive */
 
@@ -116,8 +117,23 @@ void pci_config_write(struct pci_device *d, uint32_t addr, uint32_t val, unsigne
 
 /* Drive d's INTx pin (level); ignored while INTx is disabled in COMMAND. */
 void pci_set_irq(struct pci_device *d, bool level);
-/* IOAPIC GSI of d's INTA (ACPI _PRT). */
+/* Interrupt of slot's INTA (IOAPIC GSI on the PC, XICS source on pseries). */
 unsigned pci_slot_gsi(unsigned slot);
+
+/*
+ * Where the host bridge puts things. BARs hold PCI addresses in
+ * [mem_base, mem_end]; the CPU sees them at PCI address + cpu_offset (what
+ * io_region_add() and bar_moved get). INTA..INTD swizzle onto the four
+ * interrupts intx_irq[(slot + pin) % 4]. Set before any device is plugged.
+ */
+struct pci_bus_layout {
+	uint64_t mem_base, mem_end;	/* end inclusive */
+	uint64_t cpu_offset;
+	unsigned intx_irq[4];
+	bool no_msi;	/* no MSI delivery: devices offer INTx only by default */
+};
+void pci_bus_set_layout(const struct pci_bus_layout *l);
+const struct pci_bus_layout *pci_bus_get_layout(void);
 
 /* Little-endian helpers for config space and tables. */
 static inline uint16_t pci_get16(const uint8_t *p)

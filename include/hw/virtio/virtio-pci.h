@@ -58,10 +58,11 @@ struct msix;
 
 /*
  * Put vdev on a new virtio-pci function at slot (-1: the first free one)
- * with vectors MSI-X vectors (0: one per queue plus config). Registers a
- * system reset handler. NULL with err set on failure.
+ * with vectors MSI-X vectors (-1: one per queue plus config, or none where
+ * the bus has no MSI; 0: no MSI-X, INTx only). Registers a system reset
+ * handler. NULL with err set on failure.
  */
-struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, unsigned vectors,
+struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, int vectors,
 				     GError **err);
 struct pci_device *virtio_pci_device(struct virtio_pci *t);
 struct msix *virtio_pci_msix(struct virtio_pci *t);
