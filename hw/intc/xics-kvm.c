@@ -22,6 +22,15 @@
 
 static int xics_fd = -1;
 static unsigned first_irq, nr_irqs;
+/* Level-sensitive sources (PCI INTx), by index from first_irq. */
+static GArray *lsi;
+
+static uint64_t cold_state(unsigned i)
+{
+	bool level = lsi && i < lsi->len && g_array_index(lsi, bool, i);
+
+	return SOURCE_COLD | (level ? KVM_XICS_LEVEL_SENSITIVE : 0);
+}
 
 bool xics_kvm_present(void)
 {
@@ -43,7 +52,7 @@ static int set_source(unsigned irq, uint64_t state)
 static void xics_reset(void *opaque)
 {
 	for (unsigned i = 0; i < nr_irqs; i++) {
-		int ret = set_source(first_irq + i, SOURCE_COLD);
+		int ret = set_source(first_irq + i, cold_state(i));
 
 		if (ret < 0)
 			error_report("XICS: cannot reset source 0x%x: %s", first_irq + i,
@@ -91,6 +100,27 @@ int xics_kvm_init(unsigned first, unsigned count, GError **err)
 	}
 	reset_register(RESET_ORDER_MACHINE, xics_reset, NULL, "xics-kvm");
 	return 0;
+}
+
+int xics_kvm_set_lsi(unsigned irq, GError **err)
+{
+	unsigned i = irq - first_irq;
+	int ret;
+
+	if (xics_fd < 0 || irq < first_irq || i >= nr_irqs) {
+		error_setg(err, "XICS: no source 0x%x to make level-sensitive", irq);
+		return -EINVAL;
+	}
+	if (!lsi)
+		lsi = g_array_sized_new(FALSE, TRUE, sizeof(bool), nr_irqs);
+	if (lsi->len < nr_irqs)
+		g_array_set_size(lsi, nr_irqs);
+	g_array_index(lsi, bool, i) = true;
+	ret = set_source(irq, cold_state(i));
+	if (ret < 0)
+		error_setg(err, "XICS: cannot make source 0x%x level-sensitive: %s", irq,
+			   g_strerror(-ret));
+	return ret;
 }
 
 int xics_kvm_connect_vcpu(int vcpu_fd, unsigned server, GError **err)

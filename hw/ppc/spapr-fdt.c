@@ -14,8 +14,6 @@
 #include "hw/ppc/spapr.h"
 #include "system/error.h"
 
-#define XICS_PHANDLE 0x1111
-
 /* "ibm,pa-features" for ISA 3.00: 2 header bytes (length, type 0), then 66. */
 static const uint8_t pa_features_300[] = {
 	66, 0,
@@ -193,8 +191,8 @@ static void build_xics(struct fdt_builder *b, const struct spapr_fdt_config *c)
 	prop(b, "interrupt-controller", NULL, 0);
 	prop_cells(b, "ibm,interrupt-server-ranges", ranges, 2);
 	prop_u32(b, "#interrupt-cells", 2);
-	prop_u32(b, "linux,phandle", XICS_PHANDLE);
-	prop_u32(b, "phandle", XICS_PHANDLE);
+	prop_u32(b, "linux,phandle", SPAPR_XICS_PHANDLE);
+	prop_u32(b, "phandle", SPAPR_XICS_PHANDLE);
 	end(b);
 }
 
@@ -286,6 +284,8 @@ int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GE
 		build_event_sources(&b);
 	}
 	build_vdevice(&b, c);
+	if (c->add_nodes)
+		chk(&b, c->add_nodes(buf));
 	end(&b);
 	chk(&b, fdt_finish(buf));
 	if (b.err) {

@@ -36,6 +36,10 @@ static const char *const rtas_names[RTAS_COUNT] = {
 	[RTAS_SET_SYSTEM_PARAMETER] = "ibm,set-system-parameter",
 	[RTAS_CHECK_EXCEPTION] = "check-exception",
 	[RTAS_GET_SENSOR_STATE] = "get-sensor-state",
+	[RTAS_READ_PCI_CONFIG] = "read-pci-config",
+	[RTAS_WRITE_PCI_CONFIG] = "write-pci-config",
+	[RTAS_IBM_READ_PCI_CONFIG] = "ibm,read-pci-config",
+	[RTAS_IBM_WRITE_PCI_CONFIG] = "ibm,write-pci-config",
 	[RTAS_SET_XIVE] = "ibm,set-xive",
 	[RTAS_GET_XIVE] = "ibm,get-xive",
 	[RTAS_INT_OFF] = "ibm,int-off",
@@ -51,6 +55,14 @@ const uint32_t spapr_hold_loop[4] = { 0x38600000, 0x60630000 | KEEL_H_HOLD, 0x44
 
 /* Guest clock offset from set-time-of-day, in seconds. */
 static int64_t rtc_offset;
+/* Calls other parts of the machine serve (NULL: not supported). */
+static spapr_rtas_fn handlers[RTAS_COUNT];
+
+void spapr_rtas_register(unsigned index, spapr_rtas_fn fn)
+{
+	g_assert(index < RTAS_FIRST_KERNEL);
+	handlers[index] = fn;
+}
 
 const char *spapr_rtas_name(unsigned index)
 {
@@ -202,6 +214,15 @@ static void rtas_dispatch(uint32_t token, struct rtas_call *c)
 			break;
 		}
 		c->rets[0] = spapr_get_sensor_state(c->args[0], c->args[1], &c->rets[1]);
+		break;
+	case RTAS_READ_PCI_CONFIG:
+	case RTAS_WRITE_PCI_CONFIG:
+	case RTAS_IBM_READ_PCI_CONFIG:
+	case RTAS_IBM_WRITE_PCI_CONFIG:
+		if (handlers[idx])
+			handlers[idx](c->nargs, c->args, c->nret, c->rets);
+		else
+			c->rets[0] = RTAS_OUT_NOT_SUPPORTED;
 		break;
 	case RTAS_GET_SYSTEM_PARAMETER:
 	case RTAS_SET_SYSTEM_PARAMETER:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The pseries machine on KVM-HV: RAM at 0, the in-kernel XICS, a VTY, RTAS
- * and the kernel entered directly with the device tree in GPR3 (no
+ * The pseries machine on KVM-HV: RAM at 0, the in-kernel XICS, a VTY, RTAS,
+ * a PCI host bridge (hw/ppc/spapr-pci.c) and the kernel entered directly with the device tree in GPR3 (no
  * firmware). Guests run radix; the VM starts with an empty process table
  * and the guest registers its own with H_REGISTER_PROC_TBL.
  *
@@ -14,13 +14,19 @@
  * guest may have scribbled over any of it and RAM is not cleared.
  */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include "accel/kvm.h"
 #include "chardev/char.h"
 #include "hw/core/loader-ppc.h"
 #include "hw/core/loader.h"
 #include "hw/core/reset.h"
 #include "hw/intc/xics.h"
+#include "hw/ppc/spapr-pci.h"
 #include "hw/ppc/spapr.h"
 #include "system/error.h"
 #include "system/log.h"
@@ -133,6 +139,50 @@ static void spapr_mmu_reset(void *opaque)
 	ppc_kvm_configure_mmu(true, true, PATB_GR);
 }
 
+/* The PHB's TCE table in KVM, mapped here so a reset can empty it. */
+static uint64_t *tce_table;
+static size_t tce_table_size;
+
+static void spapr_tce_reset(void *opaque)
+{
+	memset(tce_table, 0, tce_table_size);
+}
+
+/*
+ * KVM serves H_PUT_TCE/H_STUFF_TCE/H_GET_TCE on this LIOBN in the kernel;
+ * Linux clears the whole window at boot, which would otherwise be one exit
+ * per entry. Without the capability those calls fail with H_FUNCTION and
+ * Linux only complains.
+ */
+static void spapr_tce_init(void)
+{
+	struct kvm_create_spapr_tce_64 t = {
+		.liobn = SPAPR_PHB_LIOBN,
+		.page_shift = SPAPR_TCE_PAGE_SHIFT,
+		.size = SPAPR_PHB_DMA_WINDOW >> SPAPR_TCE_PAGE_SHIFT,
+	};
+	size_t page = getpagesize();
+	int fd;
+
+	if (kvm_check_extension(KVM_CAP_SPAPR_TCE_64) <= 0) {
+		warn_report("pseries: no KVM_CAP_SPAPR_TCE_64; the guest's TCE calls will fail");
+		return;
+	}
+	fd = ioctl(kvm_vm_fd(), KVM_CREATE_SPAPR_TCE_64, &t);
+	if (fd < 0) {
+		warn_report("pseries: KVM_CREATE_SPAPR_TCE_64: %s", g_strerror(errno));
+		return;
+	}
+	tce_table_size = (t.size * sizeof(uint64_t) + page - 1) & ~(page - 1);
+	tce_table = mmap(NULL, tce_table_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (tce_table == MAP_FAILED) {
+		warn_report("pseries: cannot map the TCE table: %s", g_strerror(errno));
+		tce_table = NULL;
+		return;
+	}
+	reset_register(RESET_ORDER_DEVICE, spapr_tce_reset, NULL, "spapr-tce");
+}
+
 static struct chardev *vty_backend(struct machine_config *cfg, GError **err)
 {
 	const char *spec;
@@ -228,6 +278,14 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 	}
 	if (xics_kvm_init(SPAPR_IRQ_BASE, SPAPR_NR_IRQS, err) < 0)
 		return -EINVAL;
+	/* The PHB, before any -device: PCI INTx are level-sensitive sources. */
+	for (unsigned i = 0; i < 4; i++) {
+		if (xics_kvm_set_lsi(SPAPR_PHB_INTX_IRQ + i, err) < 0)
+			return -EINVAL;
+	}
+	if (spapr_phb_init(err) < 0)
+		return -EINVAL;
+	spapr_tce_init();
 
 	m = g_new0(struct spapr_machine, 1);
 	top = MIN(cfg->ram_size, SPAPR_LOW_TOP);
@@ -252,6 +310,7 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 	m->fdt_cfg.initrd_end = m->layout.initrd_end;
 	m->fdt_cfg.vty = true;
 	m->fdt_cfg.nr_irqs = SPAPR_NR_IRQS;
+	m->fdt_cfg.add_nodes = spapr_phb_build_fdt;
 
 	/* system_powerdown: an EPOW event, as the power button of a real LPAR. */
 	spapr_events_init(raise_event_irq);

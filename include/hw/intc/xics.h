@@ -13,6 +13,8 @@
  */
 int xics_kvm_init(unsigned first_irq, unsigned nr_irqs, GError **err);
 bool xics_kvm_present(void);
+/* Make a source level-sensitive (an LSI, e.g. PCI INTx), now and after every reset. */
+int xics_kvm_set_lsi(unsigned irq, GError **err);
 /* Connect a vCPU's ICP (after KVM_CREATE_VCPU, before it runs). */
 int xics_kvm_connect_vcpu(int vcpu_fd, unsigned server, GError **err);
 /* Cold state of one vCPU's ICP; vCPU thread. Returns mismatches for the audit variant. */

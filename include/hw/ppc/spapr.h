@@ -87,6 +87,11 @@ enum spapr_rtas_index {
 	RTAS_SET_SYSTEM_PARAMETER,
 	RTAS_CHECK_EXCEPTION,
 	RTAS_GET_SENSOR_STATE,
+	/* Served by the PHB (hw/ppc/spapr-pci.c) through spapr_rtas_register(). */
+	RTAS_READ_PCI_CONFIG,
+	RTAS_WRITE_PCI_CONFIG,
+	RTAS_IBM_READ_PCI_CONFIG,
+	RTAS_IBM_WRITE_PCI_CONFIG,
 	/* Handled inside KVM by its XICS emulation (KVM_PPC_RTAS_DEFINE_TOKEN). */
 	RTAS_SET_XIVE,
 	RTAS_GET_XIVE,
@@ -101,6 +106,14 @@ static inline uint32_t spapr_rtas_token(unsigned index)
 {
 	return RTAS_TOKEN_BASE + index;
 }
+
+/*
+ * An RTAS call served outside spapr-rtas.c: nargs arguments in, nret return
+ * words out (rets[0] is the status, preset to success; nret >= 1).
+ */
+typedef void (*spapr_rtas_fn)(uint32_t nargs, const uint32_t *args, uint32_t nret,
+			      uint32_t *rets);
+void spapr_rtas_register(unsigned index, spapr_rtas_fn fn);
 
 /* Guest-visible RTAS code: BE words, 32-bit real mode ("sc 1" with H_RTAS). */
 extern const uint32_t spapr_rtas_blob[5];
@@ -195,11 +208,14 @@ struct spapr_fdt_config {
 	bool vty;
 	unsigned nr_irqs;   /* XICS sources from SPAPR_IRQ_BASE */
 	uint32_t reset_count; /* /chosen/keel,reset-count: proves a fresh tree */
+	/* More nodes under the root (the PHB); returns 0 or a libfdt error. */
+	int (*add_nodes)(void *fdt);
 };
 #define SPAPR_IRQ_BASE 0x1000u
 /* Fixed XICS sources (edge-triggered). */
 #define SPAPR_IRQ_EPOW (SPAPR_IRQ_BASE + 0)
 #define SPAPR_IRQ_VTY (SPAPR_IRQ_BASE + 1)
+#define SPAPR_XICS_PHANDLE 0x1111u
 
 /* Build the flattened device tree into buf. Returns its size or -errno. */
 int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GError **err);
