@@ -7,8 +7,13 @@
  * The host-side runner (tests/nested/arm64/run) collects them. Every wait
  * is bounded; a missed deadline fails the check and ends that keel run.
  *
+ * The virtio runs boot L2 from ROOT_IMAGE (ext4) on a virtio-blk-device,
+ * with VIRTIO_INITRD loading the modules, plus virtio-rng, a virtio console
+ * and virtio-net on -netdev user; the L2 side of each check is /sbin/vt
+ * (tests/nested/arm64/l2-vt).
+ *
  * Build: aarch64-linux-gnu-gcc -static -O2 -o l1-driver l1-driver.c
- * Usage: l1-driver KEEL KERNEL L2_INITRD
+ * Usage: l1-driver KEEL KERNEL L2_INITRD VIRTIO_INITRD ROOT_IMAGE
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,8 +40,24 @@
 #define BOOT_MARKER "L2: boot ok"
 #define PROMPT "l2# "
 #define QMP_SOCK "/tmp/keel-qmp.sock"
+#define APPEND "console=ttyAMA0 quiet rdinit=/init panic=-1"
+#define HVC_LOG "/tmp/keel-hvc.log"
+#define MAC "52:54:00:4b:45:4c"
+#define DATA_WORD "keel-arm64-data"
+#define DATA_LEN "1048576"
 
-static const char *keel_bin, *kernel, *initrd;
+static const char *keel_bin, *kernel, *initrd, *virtio_initrd;
+static char root_drive[256];
+
+/* The virtio runs' devices, in transport order: virtio0 .. virtio3. */
+static const char *const virtio_args[] = {
+	"-drive", root_drive, "-device", "virtio-blk-device,drive=d0",
+	"-device", "virtio-rng-device",
+	"-device", "virtio-serial-device", "-chardev", "file,id=hvc,path=" HVC_LOG,
+	"-device", "virtconsole,chardev=hvc",
+	"-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0,mac=" MAC,
+	NULL,
+};
 static pid_t keel_pid = -1;
 static int con_in = -1, con_out = -1, qmp_fd = -1;
 static char con[1 << 20];
@@ -163,7 +184,7 @@ static void send_line(const char *s)
  * (static buffer) or NULL. KEY is split with quotes in the command so the
  * echoed command line does not match.
  */
-static const char *shell_value(const char *key, const char *cmd)
+static const char *shell_value_within(const char *key, const char *cmd, int timeout_s)
 {
 	static char val[256];
 	char pat[64];
@@ -171,7 +192,7 @@ static const char *shell_value(const char *key, const char *cmd)
 
 	snprintf(pat, sizeof(pat), "%s=", key);
 	send_line(cmd);
-	if (!wait_for(pat, CMD_S))
+	if (!wait_for(pat, timeout_s))
 		return NULL;
 	for (;;) {
 		e = memchr(con + con_pos, '\n', con_len - con_pos);
@@ -186,6 +207,11 @@ static const char *shell_value(const char *key, const char *cmd)
 	con_pos = e - con + 1;
 	wait_for(PROMPT, PROMPT_S);
 	return val;
+}
+
+static const char *shell_value(const char *key, const char *cmd)
+{
+	return shell_value_within(key, cmd, CMD_S);
 }
 
 /* ---- QMP ---- */
@@ -302,15 +328,39 @@ static bool json_true(const char *json, const char *obj, const char *key)
 
 /* ---- keel ---- */
 
-static bool keel_start(const char *name, int smp, const char *its_mode)
+/* virtio: boot from the ext4 root with the virtio devices. */
+static bool keel_start(const char *name, int smp, const char *its_mode, bool virtio)
 {
-	int in[2], outp[2];
+	const char *argv[64];
+	int in[2], outp[2], n = 0;
 	char smp_s[8];
 
 	unlink(QMP_SOCK);
 	if (pipe(in) < 0 || pipe(outp) < 0)
 		return fail(name, "pipe: %s", strerror(errno));
 	snprintf(smp_s, sizeof(smp_s), "%d", smp);
+	argv[n++] = keel_bin;
+	argv[n++] = "-M";
+	argv[n++] = "virt";
+	argv[n++] = "-m";
+	argv[n++] = "256M";
+	argv[n++] = "-smp";
+	argv[n++] = smp_s;
+	argv[n++] = "-kernel";
+	argv[n++] = kernel;
+	argv[n++] = "-initrd";
+	argv[n++] = virtio ? virtio_initrd : initrd;
+	argv[n++] = "-append";
+	argv[n++] = virtio ? APPEND " root=/dev/vda" : APPEND;
+	argv[n++] = "-serial";
+	argv[n++] = "stdio";
+	argv[n++] = "-display";
+	argv[n++] = "none";
+	argv[n++] = "-qmp";
+	argv[n++] = "unix:" QMP_SOCK ",server=on,wait=off";
+	for (int i = 0; virtio && virtio_args[i]; i++)
+		argv[n++] = virtio_args[i];
+	argv[n] = NULL;
 	keel_pid = fork();
 	if (keel_pid < 0)
 		return fail(name, "fork: %s", strerror(errno));
@@ -322,11 +372,7 @@ static bool keel_start(const char *name, int smp, const char *its_mode)
 		close(outp[0]);
 		if (its_mode)
 			setenv("KEEL_TEST_ITS_RESET", its_mode, 1);
-		execl(keel_bin, keel_bin, "-M", "virt", "-m", "256M", "-smp", smp_s, "-kernel",
-		      kernel, "-initrd", initrd, "-append",
-		      "console=ttyAMA0 quiet rdinit=/init panic=-1", "-serial", "stdio",
-		      "-display", "none", "-qmp", "unix:" QMP_SOCK ",server=on,wait=off",
-		      (char *)NULL);
+		execv(keel_bin, (char *const *)argv);
 		_exit(127);
 	}
 	close(in[0]);
@@ -445,7 +491,7 @@ static void run_main(void)
 	long resets0;
 	int status;
 
-	if (!keel_start("boot", 2, NULL))
+	if (!keel_start("boot", 2, NULL, false))
 		return;
 	if (!booted("boot", t_start))
 		goto out;
@@ -557,7 +603,7 @@ static bool reboot_once(const char *name, const char *mode, char *r, size_t size
 {
 	bool ok = false;
 
-	if (!keel_start(name, 1, mode))
+	if (!keel_start(name, 1, mode, false))
 		return false;
 	if (booted(name, t_start)) {
 		send_line("reboot -f");
@@ -572,7 +618,7 @@ static void run_nisv(void)
 {
 	char r[4096];
 
-	if (!keel_start("nisv", 1, NULL))
+	if (!keel_start("nisv", 1, NULL, false))
 		return;
 	if (booted("nisv", t_start)) {
 		send_line("/nisv 0x0c000000");
@@ -589,18 +635,248 @@ static void run_nisv(void)
 	keel_stop();
 }
 
-int main(int argc, char **argv)
+/* ---- virtio devices on virtio-mmio, L2's root on virtio-blk ---- */
+
+/* First output word of a shell command run here in L1 (an MD5 sum). */
+static const char *l1_word(const char *cmd)
+{
+	static char v[128];
+	FILE *f = popen(cmd, "r");
+
+	v[0] = 0;
+	if (f) {
+		if (!fgets(v, sizeof(v), f))
+			v[0] = 0;
+		pclose(f);
+	}
+	v[strcspn(v, " \n")] = 0;
+	return v;
+}
+
+static char data_md5[64]; /* what `vt write DATA_WORD DATA_LEN` must report */
+
+/* keel with the virtio devices; the guest's / must be /dev/vda, ext4. */
+static bool virtio_boot(const char *name, bool start)
+{
+	double t = now();
+	const char *v;
+
+	if (start && !keel_start(name, 1, NULL, true))
+		return false;
+	if (!booted(name, start ? t_start : t))
+		return false;
+	v = shell_value("ROOT", "vt root");
+	return (v && !strcmp(v, "/dev/vda ext4")) ||
+	       fail(name, "the guest's root is '%s', not /dev/vda ext4", v ? v : "unknown");
+}
+
+/* The device tree has four virtio,mmio nodes and Linux bound them in order. */
+static bool virtio_dt(const char *name)
+{
+	const char *v = shell_value("IDS", "vt ids");
+
+	/* blk 2, rng 4, console 3, net 1: the command-line order */
+	return (v && !strcmp(v, "4 0x0002 0x0004 0x0003 0x0001")) ||
+	       fail(name, "nodes and device IDs: '%s', want '4 0x0002 0x0004 0x0003 0x0001'",
+		    v ? v : "none");
+}
+
+/* Transport n interrupts on GIC SPI 16 + n (INTID 48 + n), level-triggered. */
+static bool virtio_irq(const char *name)
+{
+	const char *v = shell_value("IRQ", "vt irq");
+	char want[160], got[256], line[256], *tok, *save;
+	int len = 0, glen = 0;
+
+	if (!v)
+		return fail(name, "no answer");
+	snprintf(line, sizeof(line), "%s", v);
+	for (int i = 0; i < 4; i++)
+		len += snprintf(want + len, sizeof(want) - len, "%s%d/Level/virtio%d", i ? " " : "",
+				48 + i, i);
+	/* INTID/trigger/name/count: compare without the counts; the disk's > 0. */
+	got[0] = 0;
+	for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *count = strrchr(tok, '/');
+
+		if (!count)
+			continue;
+		*count++ = 0;
+		if (!strcmp(strrchr(tok, '/') ? strrchr(tok, '/') + 1 : tok, "virtio0") &&
+		    atol(count) <= 0)
+			return fail(name, "no virtio0 interrupts: '%s'", v);
+		glen += snprintf(got + glen, sizeof(got) - glen, "%s%s", glen ? " " : "", tok);
+	}
+	return !strcmp(got, want) || fail(name, "'%s', want '%s' (INTID/trigger/name)", got, want);
+}
+
+static bool virtio_rng(const char *name)
+{
+	const char *v = shell_value("RNG", "vt rng");
+	const char *hex = v ? strchr(v, ' ') : NULL;
+
+	if (!v || strncmp(v, "virtio_rng.", 11) || !hex)
+		return fail(name, "current hwrng and bytes: '%s'", v ? v : "none");
+	hex++;
+	if (strlen(hex) != 32 || strspn(hex, "0123456789abcdef") != 32 || strspn(hex, "0") == 32)
+		return fail(name, "/dev/hwrng gave '%s', not 16 random bytes", hex);
+	return true;
+}
+
+/* A line through /dev/hvc0 reaches keel's file chardev. */
+static bool virtio_console(const char *name, const char *word)
+{
+	char cmd[128], buf[4096];
+	double deadline = now() + CMD_S;
+	const char *v;
+
+	snprintf(cmd, sizeof(cmd), "vt hvc %s", word);
+	v = shell_value("HVC", cmd);
+	if (!v || strcmp(v, "written"))
+		return fail(name, "writing to /dev/hvc0: '%s'", v ? v : "no answer");
+	while (now() < deadline) {
+		int fd = open(HVC_LOG, O_RDONLY);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		if (strstr(buf, word))
+			return true;
+		con_read(200);
+	}
+	return fail(name, "'%s' not in %s within %d s (it has '%.80s')", word, HVC_LOG, CMD_S,
+		    buf);
+}
+
+static bool virtio_dhcp(const char *name)
+{
+	const char *v = shell_value_within("NET", "vt net", 180);
+	const char *want = "10.0.2.15 255.255.255.0 10.0.2.2 10.0.2.3/" MAC;
+
+	return (v && !strcmp(v, want)) ||
+	       fail(name, "lease/MAC '%s', want '%s'", v ? v : "none", want);
+}
+
+/* 1 MiB from L1's httpd and 512 KiB to it, through slirp's gateway. */
+static bool virtio_http(const char *name)
+{
+	char want[64], got[64];
+	const char *v;
+
+	snprintf(want, sizeof(want), "%s", l1_word("md5sum /www/blob"));
+	v = shell_value_within("GET", "vt get", 320);
+	snprintf(got, sizeof(got), "%s", v ? v : "none");
+	if (strlen(want) != 32 || strcmp(got, want))
+		return fail(name, "GET /blob: MD5 %s, served %s", got, want);
+	v = shell_value_within("POST", "vt post keel-arm64-upload", 320);
+	if (!v || strlen(v) != 65 || strncmp(v, v + 33, 32))
+		return fail(name, "POST: host and guest MD5s differ: '%s'", v ? v : "none");
+	return true;
+}
+
+/* The synced data file reads back from the disk with the pattern's MD5. */
+static bool virtio_data(const char *name)
+{
+	const char *v = shell_value("READ", "vt read " DATA_WORD);
+
+	return (v && !strcmp(v, data_md5)) ||
+	       fail(name, "/data/" DATA_WORD " reads back '%s', want %s", v ? v : "none", data_md5);
+}
+
+/* keel printed nothing about a broken virtio device since it started. */
+static bool virtio_quiet(const char *name)
+{
+	const char *p = memmem(con, con_len, "needs a reset", 13);
+
+	return !p || fail(name, "keel reported a broken device: '%.120s'",
+			  p - 80 > con ? p - 80 : con);
+}
+
+static void run_virtio(void)
+{
+	char r[4096];
+	const char *v;
+	int status;
+
+	snprintf(data_md5, sizeof(data_md5), "%s",
+		 l1_word("yes " DATA_WORD " | head -c " DATA_LEN " | md5sum"));
+
+	/* Run 1: the devices work; data is synced, then keel is killed. */
+	if (!virtio_boot("virtio-root", true))
+		goto out;
+	pass("virtio-root", "(/ is /dev/vda, ext4, on virtio-blk-device)");
+	if (virtio_dt("virtio-dt"))
+		pass("virtio-dt", "(4 virtio,mmio nodes: blk, rng, console, net)");
+	if (virtio_irq("virtio-irq"))
+		pass("virtio-irq", "(GIC SPI 16 + n, level)");
+	if (virtio_rng("virtio-rng"))
+		pass("virtio-rng", NULL);
+	if (virtio_console("virtio-console", "keel-hvc-run-1"))
+		pass("virtio-console", "(/dev/hvc0 to the file chardev)");
+	if (virtio_dhcp("virtio-net-dhcp"))
+		pass("virtio-net-dhcp", NULL);
+	if (virtio_http("virtio-net-http"))
+		pass("virtio-net-http", "(1 MiB GET, 512 KiB POST via 10.0.2.2)");
+	v = shell_value("WRITE", "vt write " DATA_WORD " " DATA_LEN);
+	if (!v || strcmp(v, data_md5) || strlen(data_md5) != 32)
+		fail("virtio-sync", "wrote '%s', pattern %s", v ? v : "nothing", data_md5);
+	else
+		pass("virtio-sync", "(1 MiB written and synced)");
+	kill(keel_pid, SIGKILL);
+	status = keel_wait(EXIT_S);
+	if (status != 128 + SIGKILL)
+		fail("kill-9", "keel status %d after SIGKILL", status);
+	else
+		pass("kill-9", NULL);
+	keel_stop();
+
+	/* Run 2: a fresh keel finds the synced data. */
+	if (!virtio_boot("virtio-durable", true))
+		goto out;
+	if (virtio_data("virtio-durable"))
+		pass("virtio-durable", "(the synced file survived kill -9)");
+
+	/* QMP system_reset with direct writes in flight, then everything again. */
+	v = shell_value("IO", "vt io");
+	if (!v || atoi(v) <= 0) {
+		fail("virtio-reset-io", "the writer did not start: '%s'", v ? v : "no answer");
+		goto out;
+	}
+	if (!qmp("{\"execute\": \"system_reset\"}", r, sizeof(r)) || strncmp(r, "{\"return\"", 9)) {
+		fail("virtio-reset-io", "system_reset: %s", r);
+		goto out;
+	}
+	if (!virtio_boot("virtio-reset-io", false) || !virtio_quiet("virtio-reset-io")) {
+		/* For the log: where the VM and the disk stand. */
+		if (qmp("{\"execute\": \"query-status\"}", r, sizeof(r)))
+			out("L1: after the failed reset: %s", r);
+		if (qmp("{\"execute\": \"query-blockstats\"}", r, sizeof(r)))
+			out("L1: after the failed reset: %.1500s", r);
+		goto out;
+	}
+	pass("virtio-reset-io", "(reset with writes in flight; the root mounts again)");
+	if (virtio_data("virtio-after-reset") && virtio_rng("virtio-after-reset") &&
+	    virtio_console("virtio-after-reset", "keel-hvc-after-reset") &&
+	    virtio_dhcp("virtio-after-reset") && virtio_http("virtio-after-reset") &&
+	    virtio_irq("virtio-after-reset") && virtio_quiet("virtio-after-reset"))
+		pass("virtio-after-reset", "(blk, rng, console, net work after the reset)");
+
+	send_line("sync; poweroff -f");
+	status = keel_wait(BOOT_S);
+	if (status == 0)
+		pass("virtio-poweroff", "(keel exit status 0)");
+	else
+		fail("virtio-poweroff", status < 0 ? "keel did not exit" : "keel exit status %d",
+		     status);
+out:
+	keel_stop();
+}
+
+/* The ITS, reset and NISV checks, with the busybox initramfs as L2. */
+static void run_its(void)
 {
 	char r[8192];
-
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s KEEL KERNEL L2_INITRD\n", argv[0]);
-		return 2;
-	}
-	keel_bin = argv[1];
-	kernel = argv[2];
-	initrd = argv[3];
-	signal(SIGPIPE, SIG_IGN);
 
 	run_main();
 
@@ -622,6 +898,30 @@ int main(int argc, char **argv)
 			pass("its-register-fallback", NULL);
 	}
 	run_nisv();
+}
+
+int main(int argc, char **argv)
+{
+	const char *only;
+
+	if (argc != 6) {
+		fprintf(stderr, "usage: %s KEEL KERNEL L2_INITRD VIRTIO_INITRD ROOT_IMAGE\n",
+			argv[0]);
+		return 2;
+	}
+	keel_bin = argv[1];
+	kernel = argv[2];
+	initrd = argv[3];
+	virtio_initrd = argv[4];
+	snprintf(root_drive, sizeof(root_drive), "file=%s,if=none,id=d0,format=raw", argv[5]);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* keel_only=its|virtio on L1's command line (run --only) picks one group. */
+	only = getenv("keel_only");
+	if (!only || !strcmp(only, "its"))
+		run_its();
+	if (!only || !strcmp(only, "virtio"))
+		run_virtio();
 	out("L1: driver done");
 	return 0;
 }
