@@ -247,8 +247,22 @@ START_TEST(function_nodes)
 	fdt_for_each_subnode(node, fdt, fdt_path_offset(fdt, PHB))
 		n++;
 	ck_assert_int_eq(n, 2);
-	/* The tree is rebuilt at reset: a function added later appears. */
-	ck_assert_ptr_null(pci_bus_device(7));
+}
+END_TEST
+
+/* The tree lists what is plugged when it is built (at every reset). */
+START_TEST(tree_follows_the_bus)
+{
+	GError *err = NULL;
+	g_autofree void *before = build_tree();
+	g_autofree void *after = NULL;
+
+	ck_assert_int_lt(fdt_path_offset(before, PHB "/pci1af4,1044@7"), 0);
+	ck_assert_int_eq(create_device("virtio-rng-pci,addr=7", &err), 0);
+	after = build_tree();
+	ck_assert_int_ge(fdt_path_offset(after, PHB "/pci1af4,1044@7"), 0);
+	ck_assert_uint_eq(cell(after, PHB "/pci1af4,1044@7", "assigned-addresses", 2),
+			  pci_bus_device(7)->bars[0].cold_addr);
 }
 END_TEST
 
@@ -413,6 +427,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, phb_node);
 	tcase_add_test(tc, function_nodes);
+	tcase_add_test(tc, tree_follows_the_bus);
 	tcase_add_test(tc, rtas_config_reads_and_writes);
 	tcase_add_test(tc, rtas_config_errors);
 	tcase_add_test(tc, bars_intx_and_reset);
