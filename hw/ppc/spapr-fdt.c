@@ -35,6 +35,12 @@ static const uint32_t radix_ap_encodings[] = { 0x0000000c, 0xa0000010, 0x2000001
 
 static const char hypertas[] = "hcall-term\0hcall-dabr\0hcall-interrupt\0hcall-splpar\0"
 			       "hcall-set-mode\0hcall-sprg0";
+/* Hash guests also get the page-table hypercalls (KVM handles them in the kernel). */
+static const char hypertas_hash[] = "hcall-pft\0hcall-bulk";
+
+/* Byte 40 of pa-features (after the 2-byte header): bit 0 says radix. */
+#define PA_FEATURES_RADIX_BYTE (2 + 40)
+#define PA_FEATURES_RADIX 0x80
 
 /*
  * Option vector 5 as the kernel reads it: byte 0 is the length, byte N is
@@ -114,7 +120,7 @@ static void build_chosen(struct fdt_builder *b, const struct spapr_fdt_config *c
 		prop_str(b, "stdout-path", path);
 		prop_str(b, "linux,stdout-path", path);
 	}
-	/* Without firmware nobody ran CAS: the vector tells the guest the MMU mode. */
+	/* Without firmware nobody ran CAS: the vector tells the guest the MMU mode (0: hash). */
 	if (c->radix) {
 		ov5[OV5_MMU_BYTE] = OV5_RADIX_ONLY;
 		ov5[OV5_RADIX_GTSE_BYTE] = OV5_RADIX_GTSE;
@@ -133,7 +139,15 @@ static void build_rtas(struct fdt_builder *b, const struct spapr_fdt_config *c)
 	prop_u32(b, "linux,rtas-entry", (uint32_t)c->rtas_addr);
 	prop_u32(b, "rtas-error-log-max", 2048);
 	prop_u32(b, "rtas-event-scan-rate", 1);
-	prop(b, "ibm,hypertas-functions", hypertas, sizeof(hypertas));
+	if (c->radix) {
+		prop(b, "ibm,hypertas-functions", hypertas, sizeof(hypertas));
+	} else {
+		char both[sizeof(hypertas) + sizeof(hypertas_hash)];
+
+		memcpy(both, hypertas, sizeof(hypertas));
+		memcpy(both + sizeof(hypertas), hypertas_hash, sizeof(hypertas_hash));
+		prop(b, "ibm,hypertas-functions", both, sizeof(both));
+	}
 	for (unsigned i = 0; i < RTAS_COUNT; i++) {
 		if (i >= RTAS_FIRST_KERNEL && !c->nr_irqs)
 			continue; /* no XICS: no interrupt RTAS calls */
@@ -142,9 +156,49 @@ static void build_rtas(struct fdt_builder *b, const struct spapr_fdt_config *c)
 	end(b);
 }
 
+/*
+ * ibm,segment-page-sizes: for each segment base page size its shift, SLB
+ * encoding and count, then (shift, HPTE encoding) for each actual page size.
+ */
+static void prop_segment_page_sizes(struct fdt_builder *b, const struct spapr_hash_mmu *h)
+{
+	fdt32_t cells[SPAPR_MAX_PAGE_SIZES * (3 + 2 * SPAPR_MAX_PAGE_SIZES)];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < h->nsps && i < SPAPR_MAX_PAGE_SIZES; i++) {
+		const struct spapr_seg_page_size *s = &h->sps[i];
+		unsigned nenc = MIN(s->nenc, SPAPR_MAX_PAGE_SIZES);
+
+		cells[n++] = cpu_to_fdt32(s->page_shift);
+		cells[n++] = cpu_to_fdt32(s->slb_enc);
+		cells[n++] = cpu_to_fdt32(nenc);
+		for (unsigned j = 0; j < nenc; j++) {
+			cells[n++] = cpu_to_fdt32(s->enc[j].page_shift);
+			cells[n++] = cpu_to_fdt32(s->enc[j].pte_enc);
+		}
+	}
+	prop(b, "ibm,segment-page-sizes", cells, n * sizeof(fdt32_t));
+}
+
+/* What a hash guest reads from its CPU nodes: the HPT size, SLB and page sizes. */
+static void build_cpu_hash(struct fdt_builder *b, const struct spapr_hash_mmu *h)
+{
+	uint32_t pft[2] = { 0, h->htab_shift };
+	uint32_t segs[2] = { 28, 40 };
+
+	prop_cells(b, "ibm,pft-size", pft, 2);
+	prop_cells(b, "ibm,processor-segment-sizes", segs, h->seg_1t ? 2 : 1);
+	prop_segment_page_sizes(b, h);
+}
+
 static void build_cpus(struct fdt_builder *b, const struct spapr_fdt_config *c)
 {
+	uint8_t pa_features[sizeof(pa_features_300)];
 	char name[48];
+
+	memcpy(pa_features, pa_features_300, sizeof(pa_features));
+	if (!c->radix)
+		pa_features[PA_FEATURES_RADIX_BYTE] &= ~PA_FEATURES_RADIX;
 
 	begin(b, "cpus");
 	prop_u32(b, "#address-cells", 1);
@@ -164,7 +218,7 @@ static void build_cpus(struct fdt_builder *b, const struct spapr_fdt_config *c)
 		prop_u32(b, "i-cache-line-size", 128);
 		prop_u32(b, "d-cache-size", 0x8000);
 		prop_u32(b, "i-cache-size", 0x8000);
-		prop_u32(b, "ibm,slb-size", 32);
+		prop_u32(b, "ibm,slb-size", !c->radix && c->hash.slb_size ? c->hash.slb_size : 32);
 		prop_u32(b, "ibm,vmx", 2);
 		prop_u32(b, "ibm,dfp", 1);
 		prop_u32(b, "ibm,purr", 1);
@@ -172,10 +226,12 @@ static void build_cpus(struct fdt_builder *b, const struct spapr_fdt_config *c)
 		prop_u32(b, "ibm,chip-id", 0);
 		prop(b, "64-bit", NULL, 0);
 		prop_str(b, "status", "okay");
-		prop(b, "ibm,pa-features", pa_features_300, sizeof(pa_features_300));
+		prop(b, "ibm,pa-features", pa_features, sizeof(pa_features));
 		if (c->radix)
 			prop_cells(b, "ibm,processor-radix-AP-encodings", radix_ap_encodings,
 				   G_N_ELEMENTS(radix_ap_encodings));
+		else
+			build_cpu_hash(b, &c->hash);
 		end(b);
 	}
 	end(b);

@@ -18,6 +18,12 @@
 static const struct spapr_cpu_ops *cpu_ops;
 /* H_PROD to a CPU that was not ceded: its next cede returns at once. bql. */
 static bool prodded[SPAPR_MAX_CPUS];
+static enum spapr_mmu_mode mmu_mode;
+
+void spapr_hcall_set_mmu(enum spapr_mmu_mode mode)
+{
+	mmu_mode = mode;
+}
 
 void spapr_set_cpu_ops(const struct spapr_cpu_ops *ops)
 {
@@ -87,19 +93,28 @@ static int64_t h_set_mode(struct spapr_hcall *h)
 	}
 }
 
+/*
+ * The mode was chosen before the kernel started (the device tree told it);
+ * a registration for the other mode is refused rather than switching the
+ * VM under the other vCPUs.
+ */
 static int64_t h_register_proc_tbl(struct spapr_hcall *h)
 {
 	uint64_t flags = h->args[0], base = h->args[1], page_size = h->args[2];
 	uint64_t table_size = h->args[3];
 	bool radix = flags & PROC_TBL_RADIX, gtse = flags & PROC_TBL_GTSE;
+	bool hash = mmu_mode == SPAPR_MMU_HASH;
 	uint64_t patb;
 
 	if (flags & ~0x1fULL)
 		return H_PARAMETER;
 	if (!(flags & PROC_TBL_REGISTER)) {
-		/* Deregistration: back to an empty radix table. */
-		patb = PATB_GR;
-		radix = true;
+		/* Deregistration: back to the reset state (an empty radix table, or none). */
+		patb = hash ? 0 : PATB_GR;
+		radix = !hash;
+		gtse = !hash;
+	} else if (radix != !hash) {
+		return H_PARAMETER;
 	} else if (radix) {
 		if ((base & 0xfff) || (base >> 60))
 			return H_P2;
@@ -109,8 +124,11 @@ static int64_t h_register_proc_tbl(struct spapr_hcall *h)
 			return H_P4;
 		patb = PATB_GR | base | table_size;
 	} else {
-		/* Hash guests with a process table are not offered (vec5 says radix). */
-		return H_PARAMETER;
+		/* Hash with the SLB; hash with a segment table is not offered. */
+		if (flags & PROC_TBL_HASH_PT)
+			return H_PARAMETER;
+		patb = 0;
+		gtse = false;
 	}
 	if (!cpu_ops || cpu_ops->configure_mmu(radix, gtse, patb) < 0)
 		return H_HARDWARE;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The pseries machine on KVM-HV: RAM at 0, the in-kernel XICS, a VTY, RTAS,
- * a PCI host bridge (hw/ppc/spapr-pci.c) and the kernel entered directly with the device tree in GPR3 (no
- * firmware). Guests run radix; the VM starts with an empty process table
- * and the guest registers its own with H_REGISTER_PROC_TBL.
+ * a PCI host bridge (hw/ppc/spapr-pci.c) and the kernel entered directly
+ * with the device tree in GPR3 (no firmware). Guests run radix where KVM
+ * offers it: the VM starts with an empty process table and the guest
+ * registers its own with H_REGISTER_PROC_TBL. Hash guests (mmu=hash, or
+ * disable_radix on the kernel command line; bare-metal KVM-HV only) get an
+ * HPT that KVM allocates, cleared again at every reset.
  *
  * Guest memory layout, top of the first GiB (RTAS runs in 32-bit real mode):
  *   rtas_addr = top - SPAPR_RTAS_SIZE: the RTAS blob, then the stopped-CPU loop
@@ -45,6 +48,7 @@ struct spapr_machine {
 	struct boot_plan *plan;
 	struct ppc_kernel_layout layout;
 	struct spapr_fdt_config fdt_cfg;
+	enum spapr_mmu_mode mmu;
 	uint64_t fdt_addr;
 	void *fdt_buf;
 };
@@ -133,10 +137,43 @@ static void raise_event_irq(unsigned irq)
 		warn_report_once("XICS source 0x%x: %s", irq, g_strerror(-ret));
 }
 
-/* The VM-wide MMU state: radix with no process table, as at creation. */
+/*
+ * The VM-wide MMU state: radix with no process table, as at creation; or
+ * hash with no process table and an HPT of the same size, zeroed (which
+ * also makes KVM map the real-mode area again on the next entry).
+ */
+static int spapr_mmu_setup(struct spapr_machine *m)
+{
+	if (m->mmu == SPAPR_MMU_RADIX)
+		return ppc_kvm_configure_mmu(true, true, PATB_GR);
+	if (ppc_kvm_configure_mmu(false, false, 0) < 0)
+		return -EINVAL;
+	return ppc_kvm_alloc_htab(m->fdt_cfg.hash.htab_shift);
+}
+
 static void spapr_mmu_reset(void *opaque)
 {
-	ppc_kvm_configure_mmu(true, true, PATB_GR);
+	spapr_mmu_setup(opaque);
+}
+
+/* What the guest's hash MMU may use: KVM's page sizes that RAM's backing pages allow. */
+static int spapr_hash_init(struct spapr_machine *m, uint64_t ram_size, GError **err)
+{
+	struct spapr_hash_mmu *h = &m->fdt_cfg.hash;
+	long page = sysconf(_SC_PAGESIZE);
+	int ret = ppc_kvm_hash_info(h);
+
+	if (ret < 0) {
+		error_setg(err, "KVM_PPC_GET_SMMU_INFO: %s", g_strerror(-ret));
+		return ret;
+	}
+	spapr_hash_filter_page_sizes(h, page > 0 ? g_bit_nth_msf(page, -1) : 12);
+	if (!h->nsps) {
+		error_setg(err, "no hash page size of this KVM fits RAM's %ld-byte pages", page);
+		return -EINVAL;
+	}
+	h->htab_shift = spapr_hpt_shift(ram_size);
+	return 0;
 }
 
 /* The PHB's TCE table in KVM, mapped here so a reset can empty it. */
@@ -237,6 +274,8 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 	struct ram_region *ram;
 	struct chardev *chr;
 	unsigned smp = MAX(cfg->smp_cpus, 1u);
+	const char *mmu_opt = cfg->machine_opts ? kopts_get(cfg->machine_opts, "mmu") : NULL;
+	enum spapr_mmu_mode mmu;
 	uint64_t top;
 	int ret;
 
@@ -252,11 +291,9 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 				"there is no firmware");
 		return -EINVAL;
 	}
-	if (!ppc_kvm_has_radix()) {
-		error_setg(err, "this KVM offers no radix MMU (KVM_CAP_PPC_MMU_RADIX); "
-				"hash-only hosts are not supported");
-		return -ENOTSUP;
-	}
+	if (spapr_mmu_select(mmu_opt, cfg->append, ppc_kvm_has_radix(), ppc_kvm_has_hash(), &mmu,
+			     err) < 0)
+		return -EINVAL;
 
 	ram = ram_region_new("ppc_spapr.ram", cfg->ram_size);
 	if (!ram) {
@@ -271,11 +308,17 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 		error_setg(err, "cannot map guest RAM: %s", g_strerror(-ret));
 		return ret;
 	}
+	m = g_new0(struct spapr_machine, 1);
+	m->mmu = mmu;
+	if (mmu == SPAPR_MMU_HASH && spapr_hash_init(m, cfg->ram_size, err) < 0)
+		return -EINVAL;
 	/* Before the vCPUs exist, as KVM wants it. */
-	if (ppc_kvm_configure_mmu(true, true, PATB_GR) < 0) {
-		error_setg(err, "cannot put the VM in radix mode");
+	if (spapr_mmu_setup(m) < 0) {
+		error_setg(err, "cannot put the VM in %s mode",
+			   mmu == SPAPR_MMU_RADIX ? "radix" : "hash");
 		return -EINVAL;
 	}
+	spapr_hcall_set_mmu(mmu);
 	if (xics_kvm_init(SPAPR_IRQ_BASE, SPAPR_NR_IRQS, err) < 0)
 		return -EINVAL;
 	/* The PHB, before any -device: PCI INTx are level-sensitive sources. */
@@ -287,7 +330,6 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 		return -EINVAL;
 	spapr_tce_init();
 
-	m = g_new0(struct spapr_machine, 1);
 	top = MIN(cfg->ram_size, SPAPR_LOW_TOP);
 	m->fdt_cfg.rtas_addr = top - SPAPR_RTAS_SIZE;
 	m->fdt_cfg.rtas_size = SPAPR_RTAS_SIZE;
@@ -304,7 +346,7 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 
 	m->fdt_cfg.ram_size = cfg->ram_size;
 	m->fdt_cfg.smp_cpus = smp;
-	m->fdt_cfg.radix = true;
+	m->fdt_cfg.radix = mmu == SPAPR_MMU_RADIX;
 	m->fdt_cfg.bootargs = cfg->append ? cfg->append : "";
 	m->fdt_cfg.initrd_start = m->layout.initrd_start;
 	m->fdt_cfg.initrd_end = m->layout.initrd_end;

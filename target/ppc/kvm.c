@@ -33,6 +33,7 @@
 #include "target/ppc/cpu.h"
 
 #define STOPPED_MSR (MSR_SF | MSR_ME)
+#define SLB_ESID_V (1ULL << 27)
 
 /* SPRs with a cold value of zero that a previous guest may have changed. */
 static const struct {
@@ -96,6 +97,59 @@ uint32_t ppc_kvm_pvr(void)
 bool ppc_kvm_has_radix(void)
 {
 	return kvm_check_extension(KVM_CAP_PPC_MMU_RADIX) > 0;
+}
+
+bool ppc_kvm_has_hash(void)
+{
+	return kvm_check_extension(KVM_CAP_PPC_MMU_HASH_V3) > 0;
+}
+
+int ppc_kvm_hash_info(struct spapr_hash_mmu *h)
+{
+	struct kvm_ppc_smmu_info info;
+
+	memset(&info, 0, sizeof(info));
+	memset(h, 0, sizeof(*h));
+	if (ioctl(kvm_vm_fd(), KVM_PPC_GET_SMMU_INFO, &info) < 0)
+		return -errno;
+	if (info.flags & KVM_PPC_NO_HASH)
+		return -ENOTSUP;
+	h->slb_size = info.slb_size;
+	h->seg_1t = info.flags & KVM_PPC_1T_SEGMENTS;
+	for (unsigned i = 0; i < KVM_PPC_PAGE_SIZES_MAX_SZ && i < SPAPR_MAX_PAGE_SIZES; i++) {
+		struct spapr_seg_page_size *s = &h->sps[h->nsps];
+
+		if (!info.sps[i].page_shift)
+			break;
+		s->page_shift = info.sps[i].page_shift;
+		s->slb_enc = info.sps[i].slb_enc;
+		for (unsigned j = 0; j < KVM_PPC_PAGE_SIZES_MAX_SZ && j < SPAPR_MAX_PAGE_SIZES; j++) {
+			if (!info.sps[i].enc[j].page_shift)
+				break;
+			s->enc[s->nenc].page_shift = info.sps[i].enc[j].page_shift;
+			s->enc[s->nenc].pte_enc = info.sps[i].enc[j].pte_enc;
+			s->nenc++;
+		}
+		h->nsps++;
+	}
+	return 0;
+}
+
+/* Allocates the HPT, or clears it if it already has this size; switches a radix VM to hash. */
+int ppc_kvm_alloc_htab(uint32_t shift)
+{
+	uint32_t order = shift;
+
+	/* Order 0 ("the default") oopses Linux 6.1 on a VM that was radix: never pass it. */
+	if (shift < 18 || shift > 46)
+		return -EINVAL;
+	if (ioctl(kvm_vm_fd(), KVM_PPC_ALLOCATE_HTAB, &order) < 0) {
+		int e = errno;
+
+		error_report("KVM_PPC_ALLOCATE_HTAB(order %u): %s", shift, g_strerror(e));
+		return -e;
+	}
+	return 0;
 }
 
 int ppc_kvm_configure_mmu(bool radix, bool gtse, uint64_t process_table)
@@ -245,6 +299,7 @@ unsigned arch_vcpu_audit(struct vcpu *cpu)
 	struct ppc_vcpu *p = vcpu_arch(cpu);
 	int fd = vcpu_fd(cpu);
 	unsigned idx = vcpu_index(cpu), bad = 0;
+	struct kvm_sregs sregs;
 	struct kvm_regs r;
 	uint64_t v;
 
@@ -275,6 +330,10 @@ unsigned arch_vcpu_audit(struct vcpu *cpu)
 	}
 	if (get_reg(fd, KVM_REG_PPC_VPA_ADDR, &v) == 0)
 		AUDIT(v == 0, "%u: VPA still registered at 0x%llx", idx, (unsigned long long)v);
+	if (ioctl(fd, KVM_GET_SREGS, &sregs) == 0)
+		for (unsigned i = 0; i < 64; i++)
+			AUDIT(!(sregs.u.s.ppc64.slb[i].slbe & SLB_ESID_V), "%u: SLB entry %u valid", idx,
+			      i);
 	return bad + xics_kvm_audit_icp(fd, idx);
 }
 

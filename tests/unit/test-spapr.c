@@ -144,6 +144,7 @@ static void setup(void)
 	fake.cpu_states[0] = 2;
 	fake.cpu_states[1] = fake.cpu_states[2] = fake.cpu_states[3] = 0;
 	spapr_set_cpu_ops(&fake_ops);
+	spapr_hcall_set_mmu(SPAPR_MMU_RADIX);
 }
 
 static uint32_t be32_at(uint64_t gpa)
@@ -1012,6 +1013,203 @@ START_TEST(test_loader_raw_and_bad)
 }
 END_TEST
 
+/* MMU mode: the machine option, the kernel command line and what KVM offers. */
+START_TEST(test_mmu_select)
+{
+	static const struct {
+		const char *opt, *cmdline;
+		bool radix, hash;
+		int ret;
+		enum spapr_mmu_mode mode;
+	} cases[] = {
+		{ NULL, "console=hvc0", true, false, 0, SPAPR_MMU_RADIX },  /* nested KVM-HV */
+		{ NULL, "console=hvc0", true, true, 0, SPAPR_MMU_RADIX },   /* radix stays default */
+		{ "auto", NULL, true, true, 0, SPAPR_MMU_RADIX },
+		{ NULL, "console=hvc0", false, true, 0, SPAPR_MMU_HASH },   /* hash host */
+		{ NULL, "quiet disable_radix", true, true, 0, SPAPR_MMU_HASH },
+		{ NULL, "disable_radix=on", true, true, 0, SPAPR_MMU_HASH },
+		{ NULL, "disable_radix=no", true, true, 0, SPAPR_MMU_RADIX },
+		{ NULL, "disable_radixx", true, true, 0, SPAPR_MMU_RADIX },
+		{ NULL, "xdisable_radix", true, true, 0, SPAPR_MMU_RADIX },
+		{ NULL, "disable_radix", true, false, -EINVAL, 0 },	    /* asked, not offered */
+		{ "hash", NULL, true, true, 0, SPAPR_MMU_HASH },
+		{ "hash", NULL, true, false, -EINVAL, 0 },
+		{ "radix", NULL, true, true, 0, SPAPR_MMU_RADIX },
+		{ "radix", NULL, false, true, -EINVAL, 0 },
+		{ "radix", "disable_radix", true, true, -EINVAL, 0 },
+		{ NULL, NULL, false, false, -EINVAL, 0 },
+		{ "segments", NULL, true, true, -EINVAL, 0 },
+	};
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+		enum spapr_mmu_mode mode = 99;
+		GError *err = NULL;
+		int ret = spapr_mmu_select(cases[i].opt, cases[i].cmdline, cases[i].radix,
+					   cases[i].hash, &mode, &err);
+
+		ck_assert_msg(ret == cases[i].ret, "case %u: %d", i, ret);
+		if (ret == 0) {
+			ck_assert_msg(mode == cases[i].mode, "case %u: mode %d", i, mode);
+			ck_assert_ptr_null(err);
+		} else {
+			ck_assert_msg(err && err->message[0], "case %u: no message", i);
+			g_error_free(err);
+		}
+	}
+	ck_assert(spapr_cmdline_disables_radix("a disable_radix=0 disable_radix"));
+	ck_assert(!spapr_cmdline_disables_radix("disable_radix disable_radix=off"));
+	ck_assert(!spapr_cmdline_disables_radix(""));
+}
+END_TEST
+
+/* Page sizes as Linux 6.1's KVM-HV reports them on POWER9 (4K, 64K, 16M segments). */
+static void p9_hash(struct spapr_hash_mmu *h)
+{
+	static const struct spapr_seg_page_size sps[] = {
+		{ 12, 0x000, 2, { { 12, 0 }, { 24, 0x38 } } },
+		{ 16, 0x110, 2, { { 16, 1 }, { 24, 8 } } },
+		{ 24, 0x100, 1, { { 24, 0 } } },
+	};
+
+	memset(h, 0, sizeof(*h));
+	memcpy(h->sps, sps, sizeof(sps));
+	h->nsps = G_N_ELEMENTS(sps);
+	h->slb_size = 32;
+	h->seg_1t = true;
+	h->htab_shift = 22;
+}
+
+START_TEST(test_hash_sizes)
+{
+	struct spapr_hash_mmu h;
+
+	/* 1/128 of RAM, between 256 KiB and 2^46. */
+	ck_assert_uint_eq(spapr_hpt_shift(512ULL << 20), 22);
+	ck_assert_uint_eq(spapr_hpt_shift(600ULL << 20), 23);
+	ck_assert_uint_eq(spapr_hpt_shift(16ULL << 20), 18);
+	ck_assert_uint_eq(spapr_hpt_shift(1ULL << 62), 46);
+
+	/* 64 KiB host pages: 16M pages go, the 4K segment keeps its 4K page only. */
+	p9_hash(&h);
+	spapr_hash_filter_page_sizes(&h, 16);
+	ck_assert_uint_eq(h.nsps, 2);
+	ck_assert_uint_eq(h.sps[0].page_shift, 12);
+	ck_assert_uint_eq(h.sps[0].nenc, 1);
+	ck_assert_uint_eq(h.sps[0].enc[0].page_shift, 12);
+	ck_assert_uint_eq(h.sps[1].page_shift, 16);
+	ck_assert_uint_eq(h.sps[1].slb_enc, 0x110);
+	ck_assert_uint_eq(h.sps[1].nenc, 1);
+	ck_assert_uint_eq(h.sps[1].enc[0].pte_enc, 1);
+	ck_assert_uint_eq(h.sps[2].page_shift, 0);
+	/* 4 KiB host pages: 4K only; 16 MiB huge pages: everything. */
+	p9_hash(&h);
+	spapr_hash_filter_page_sizes(&h, 12);
+	ck_assert_uint_eq(h.nsps, 1);
+	p9_hash(&h);
+	spapr_hash_filter_page_sizes(&h, 24);
+	ck_assert_uint_eq(h.nsps, 3);
+	ck_assert_uint_eq(h.sps[0].nenc, 2);
+}
+END_TEST
+
+START_TEST(test_fdt_hash)
+{
+	struct spapr_fdt_config c = base_cfg;
+	const char *cpu = "/cpus/PowerPC,POWER9@1";
+	const fdt32_t *cells;
+	const uint8_t *pa;
+	const char *tas;
+	void *fdt;
+	int len, off;
+
+	c.radix = false;
+	p9_hash(&c.hash);
+	spapr_hash_filter_page_sizes(&c.hash, 16);
+	fdt = build(&c);
+	off = fdt_path_offset(fdt, cpu);
+	ck_assert_int_ge(off, 0);
+	/* Hash only in the vector; no radix bit, no radix page sizes. */
+	ck_assert_uint_eq(((const uint8_t *)fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
+							 "ibm,architecture-vec-5", NULL))[24],
+			  0);
+	pa = fdt_getprop(fdt, off, "ibm,pa-features", &len);
+	ck_assert_int_eq(len, 68);
+	ck_assert_uint_eq(pa[2 + 40] & 0x80, 0);
+	ck_assert_uint_eq(pa[2 + 0], 0xf6); /* the rest unchanged */
+	ck_assert_ptr_null(fdt_getprop(fdt, off, "ibm,processor-radix-AP-encodings", NULL));
+	/* The HPT size, as (0, log2 size). */
+	cells = fdt_getprop(fdt, off, "ibm,pft-size", &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(cells[0]), 0);
+	ck_assert_uint_eq(fdt32_to_cpu(cells[1]), 22);
+	cells = fdt_getprop(fdt, off, "ibm,processor-segment-sizes", &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(cells[1]), 40);
+	ck_assert_uint_eq(prop_u32(fdt, cpu, "ibm,slb-size"), 32);
+	/* 4K segment: one size (4K, enc 0); 64K segment (SLB L|LP=01): one size (64K, enc 1). */
+	cells = fdt_getprop(fdt, off, "ibm,segment-page-sizes", &len);
+	ck_assert_int_eq(len, 10 * 4);
+	{
+		static const uint32_t want[] = { 12, 0, 1, 12, 0, 16, 0x110, 1, 16, 1 };
+
+		for (unsigned i = 0; i < G_N_ELEMENTS(want); i++)
+			ck_assert_uint_eq(fdt32_to_cpu(cells[i]), want[i]);
+	}
+	/* H_ENTER & co. (hcall-pft) and H_BULK_REMOVE are announced. */
+	tas = fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"), "ibm,hypertas-functions", &len);
+	ck_assert_int_gt(len, 0);
+	{
+		bool pft = false, bulk = false, term = false;
+
+		for (int i = 0; i < len; i += strlen(tas + i) + 1) {
+			pft |= !strcmp(tas + i, "hcall-pft");
+			bulk |= !strcmp(tas + i, "hcall-bulk");
+			term |= !strcmp(tas + i, "hcall-term");
+		}
+		ck_assert(pft && bulk && term);
+	}
+	g_free(fdt);
+
+	/* Radix trees carry none of it. */
+	fdt = build(&base_cfg);
+	off = fdt_path_offset(fdt, cpu);
+	ck_assert_ptr_null(fdt_getprop(fdt, off, "ibm,pft-size", NULL));
+	ck_assert_ptr_null(fdt_getprop(fdt, off, "ibm,segment-page-sizes", NULL));
+	tas = fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"), "ibm,hypertas-functions", &len);
+	ck_assert_ptr_null(memmem(tas, len, "hcall-pft", 9));
+	g_free(fdt);
+}
+END_TEST
+
+/* Hash guests register "no process table, SLB" (Linux passes flags 0x18, no base). */
+START_TEST(test_hcall_proc_tbl_hash)
+{
+	uint64_t new_hash = PROC_TBL_REGISTER | PROC_TBL_MODIFY;
+
+	spapr_hcall_set_mmu(SPAPR_MMU_HASH);
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, new_hash, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert_int_eq(fake.mmu_calls, 1);
+	ck_assert(!fake.radix && !fake.gtse);
+	ck_assert_uint_eq(fake.patb, 0);
+	/* A radix table or a hash segment table: not what this VM runs. */
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, new_hash | PROC_TBL_RADIX | PROC_TBL_GTSE,
+			       0x1230000, 0, 12, NULL),
+			 H_PARAMETER);
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, new_hash | PROC_TBL_HASH_PT, 0x1230000, 0, 12,
+			       NULL),
+			 H_PARAMETER);
+	ck_assert_int_eq(fake.mmu_calls, 1);
+	/* Deregistration stays hash. */
+	fake.radix = true;
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, PROC_TBL_MODIFY, 0, 0, 0, NULL), H_SUCCESS);
+	ck_assert(!fake.radix);
+	ck_assert_uint_eq(fake.patb, 0);
+	/* And a radix VM refuses a hash registration. */
+	spapr_hcall_set_mmu(SPAPR_MMU_RADIX);
+	ck_assert_int_eq(hcall(H_REGISTER_PROC_TBL, new_hash, 0, 0, 0, NULL), H_PARAMETER);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("spapr");
@@ -1030,6 +1228,10 @@ int main(void)
 	tcase_add_test(tc, test_vty_input_irq);
 	tcase_add_test(tc, test_hcall_set_mode);
 	tcase_add_test(tc, test_hcall_proc_tbl);
+	tcase_add_test(tc, test_hcall_proc_tbl_hash);
+	tcase_add_test(tc, test_mmu_select);
+	tcase_add_test(tc, test_hash_sizes);
+	tcase_add_test(tc, test_fdt_hash);
 	tcase_add_test(tc, test_hcall_ci_and_unknown);
 	tcase_add_test(tc, test_hcall_cede_prod_confer);
 	tcase_add_test(tc, test_epow_log_format);

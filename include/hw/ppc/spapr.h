@@ -120,6 +120,9 @@ extern const uint32_t spapr_rtas_blob[5];
 /* The stopped-CPU loop (BE words): KEEL_H_HOLD hypercall forever. */
 extern const uint32_t spapr_hold_loop[4];
 
+/* -M pseries,mmu=: what the guest runs. */
+enum spapr_mmu_mode { SPAPR_MMU_RADIX, SPAPR_MMU_HASH };
+
 /* CPU operations the hypercalls and RTAS need; target/ppc provides them. */
 struct spapr_cpu_ops {
 	/* RTAS start-cpu: a stopped vCPU starts at pc (MSR SF|ME) with r3. */
@@ -142,6 +145,8 @@ struct spapr_cpu_ops {
 	int (*prod)(unsigned index);
 };
 void spapr_set_cpu_ops(const struct spapr_cpu_ops *ops);
+/* The VM's MMU mode, for H_REGISTER_PROC_TBL (radix until set). */
+void spapr_hcall_set_mmu(enum spapr_mmu_mode mode);
 const struct spapr_cpu_ops *spapr_cpu_ops_get(void);
 
 /*
@@ -195,12 +200,52 @@ bool spapr_vty_exists(uint32_t reg);
 /* Drop any buffered input/state (tests and machine teardown). */
 void spapr_vty_fini(void);
 
+/*
+ * The hash MMU as KVM offers it (KVM_PPC_GET_SMMU_INFO), kept free of KVM
+ * structures: segment base page sizes with their SLB encodings, and for
+ * each the actual page sizes with their HPTE encodings.
+ */
+#define SPAPR_MAX_PAGE_SIZES 8
+struct spapr_page_enc {
+	uint32_t page_shift, pte_enc;
+};
+struct spapr_seg_page_size {
+	uint32_t page_shift, slb_enc;
+	unsigned nenc;
+	struct spapr_page_enc enc[SPAPR_MAX_PAGE_SIZES];
+};
+struct spapr_hash_mmu {
+	unsigned nsps;
+	struct spapr_seg_page_size sps[SPAPR_MAX_PAGE_SIZES];
+	uint32_t slb_size;
+	bool seg_1t;	     /* 1 TiB segments */
+	uint32_t htab_shift; /* log2 of the hash page table's size */
+};
+
+/*
+ * Choose the MMU mode from the machine option (NULL or "auto": radix where
+ * offered, hash when the kernel command line has disable_radix or the host
+ * has no radix) and what the host offers. Returns 0 or -EINVAL with err set.
+ */
+int spapr_mmu_select(const char *opt, const char *bootargs, bool host_radix, bool host_hash,
+		     enum spapr_mmu_mode *mode, GError **err);
+/* Whether a kernel command line turns radix off (Linux's disable_radix[=bool]). */
+bool spapr_cmdline_disables_radix(const char *bootargs);
+/* Hash page table size for a RAM size: 1/128 of RAM, at least 256 KiB. */
+uint32_t spapr_hpt_shift(uint64_t ram_size);
+/*
+ * Keep the page sizes the guest can map with RAM backed by pages of
+ * 1 << backing_shift: KVM refuses an HPTE larger than the backing page.
+ */
+void spapr_hash_filter_page_sizes(struct spapr_hash_mmu *h, unsigned backing_shift);
+
 /* Everything the device tree describes. */
 struct spapr_fdt_config {
 	uint64_t ram_size;
 	unsigned smp_cpus;
 	uint32_t pvr;
 	bool radix;	  /* guest runs radix (else hash) */
+	struct spapr_hash_mmu hash; /* when !radix */
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* end == start: none */
 	uint64_t rtas_addr;

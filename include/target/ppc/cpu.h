@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 struct spapr_cpu_ops;
+struct spapr_hash_mmu;
 
 #define MSR_SF (1ULL << 63)
 #define MSR_EE (1ULL << 15)
@@ -30,6 +31,12 @@ void ppc_set_hold_address(uint64_t gpa);
 
 /* KVM facts the machine needs (valid after kvm_init). */
 bool ppc_kvm_has_radix(void);
+/* A hash MMU for ISA 3.00 guests (KVM_CAP_PPC_MMU_HASH_V3; not on a nested KVM-HV). */
+bool ppc_kvm_has_hash(void);
+/* Segment/page sizes and SLB size from KVM_PPC_GET_SMMU_INFO. 0 or -errno. */
+int ppc_kvm_hash_info(struct spapr_hash_mmu *h);
+/* KVM_PPC_ALLOCATE_HTAB: a zeroed HPT of 1 << shift bytes (the VM becomes hash). */
+int ppc_kvm_alloc_htab(uint32_t shift);
 /* Host PVR as KVM reports it for vCPU 0 (0 before the first vCPU exists). */
 uint32_t ppc_kvm_pvr(void);
 /* VM-wide MMU mode and process table (KVM_PPC_CONFIGURE_V3_MMU). 0 or -errno. */
