@@ -1310,6 +1310,29 @@ static const char *device_driver(struct kopts *dev)
 	return drv;
 }
 
+/* An alias's concrete type is known only when it is created: no warning then. */
+static bool has_alias_device(struct machine_config *cfg)
+{
+	for (guint d = 0; d < cfg->devices->len; d++) {
+		const char *drv = device_driver(cfg->devices->pdata[d]);
+		const struct device_type *t = drv ? device_type_find(drv) : NULL;
+
+		if (t && t->resolve)
+			return true;
+	}
+	return false;
+}
+
+void cmdline_apply_globals_to(const char *type, struct kopts *props)
+{
+	for (guint g = cl.globals ? cl.globals->len : 0; g-- > 0;) {
+		struct globalprop *gp = cl.globals->pdata[g];
+
+		if (!strcmp(gp->driver, type) && !kopts_has(props, gp->prop))
+			kopts_set(props, gp->prop, gp->value);
+	}
+}
+
 /*
  * -global DRIVER.PROP=V becomes the first value of PROP on every -device
  * DRIVER, so the device's own value still wins. As in QEMU, a global for a
@@ -1337,7 +1360,7 @@ static void apply_globals(struct machine_config *cfg)
 			cfg->devices->pdata[d] = merged;
 			applied = true;
 		}
-		if (!applied && device_type_find(gp->driver))
+		if (!applied && device_type_find(gp->driver) && !has_alias_device(cfg))
 			warn_report("-global %s.%s=%s: only applies to -device %s, and there is none",
 				    gp->driver, gp->prop, gp->value, gp->driver);
 	}

@@ -4,6 +4,7 @@
 
 #include "system/error.h"
 #include "hw/core/device.h"
+#include "system/cmdline.h"
 #include "system/opts.h"
 
 static GPtrArray *types;
@@ -58,6 +59,17 @@ int device_create(struct kopts *props, GError **err)
 	if (!t || !t->user_creatable) {
 		error_setg(err, "'%s' is not a valid device model name", driver);
 		return -EINVAL;
+	}
+	if (t->resolve) {
+		const char *name = t->resolve();
+
+		t = device_type_find(name);
+		if (!t) {
+			error_setg(err, "'%s' (for '%s') does not exist on this machine", name,
+				   driver);
+			return -EINVAL;
+		}
+		cmdline_apply_globals_to(t->name, props);
 	}
 	return t->create(props, err);
 }

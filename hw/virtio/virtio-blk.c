@@ -380,18 +380,15 @@ static const struct device_type virtio_blk_type = {
 DEVICE_TYPE_REGISTER(virtio_blk_type)
 
 /* QEMU's alias: virtio-blk-pci where the machine has a PCI bus (-M pc), else virtio-mmio. */
-static int virtio_blk_alias_create(struct kopts *props, GError **err)
+static const char *virtio_blk_alias_resolve(void)
 {
-	const struct device_type *t = device_type_find(virtio_pci_available() ?
-						       "virtio-blk-pci" : "virtio-blk-device");
-
-	return t->create(props, err);
+	return virtio_pci_available() ? "virtio-blk-pci" : "virtio-blk-device";
 }
 
 static const struct device_type virtio_blk_alias_type = {
 	.name = "virtio-blk",
 	.desc = "virtio-blk-pci on a machine with a PCI bus, else virtio-blk-device",
 	.user_creatable = true,
-	.create = virtio_blk_alias_create,
+	.resolve = virtio_blk_alias_resolve,
 };
 DEVICE_TYPE_REGISTER(virtio_blk_alias_type)

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 struct machine_config;
+struct kopts;
 
 /*
  * Parse argv into cfg. Returns 0 to go on, 1 when the process should exit
@@ -34,5 +35,12 @@ void cmdline_config_free(struct machine_config *cfg);
  * for the default. A weak default that ignores it lives in cmdline.c.
  */
 void arch_cmdline_cpu_model(const char *model);
+
+/*
+ * Give props the -global TYPE.PROP values it does not set itself (the
+ * latest -global wins), for a device whose type is known only at creation
+ * (an alias, see struct device_type). cmdline_parse() did the others.
+ */
+void cmdline_apply_globals_to(const char *type, struct kopts *props);
 
 #endif

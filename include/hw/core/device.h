@@ -14,6 +14,12 @@ struct device_type {
 	const char *bus; /* "isa", "virtio", ... for -device help; NULL for none */
 	bool user_creatable;
 	int (*create)(struct kopts *props, GError **err);
+	/*
+	 * An alias (QEMU's "virtio-blk"): the concrete type it stands for, known
+	 * only once the machine exists. device_create() creates that type, with
+	 * the -global values for that type; create is then unused.
+	 */
+	const char *(*resolve)(void);
 };
 
 void device_type_register(const struct device_type *t);
