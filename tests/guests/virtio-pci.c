@@ -21,31 +21,14 @@
  */
 #include "guest.h"
 #include "irq.h"
+#include "pci.h"
 #include "virtio.h"
 
-#define CONFIG_ADDR 0xcf8
-#define CONFIG_DATA 0xcfc
 #define BAR0_AT 0xe0000000u
 #define BAR1_AT 0xe0010000u
 #define VEC_MSIX 0x31
 #define VEC_INTX 0x30
 #define SPINS 4000000u
-
-/* virtio-pci common configuration offsets. */
-#define C_DFSELECT 0x00
-#define C_DF 0x04
-#define C_GFSELECT 0x08
-#define C_GF 0x0c
-#define C_MSIX 0x10
-#define C_STATUS 0x14
-#define C_Q_SELECT 0x16
-#define C_Q_SIZE 0x18
-#define C_Q_MSIX 0x1a
-#define C_Q_ENABLE 0x1c
-#define C_Q_NOFF 0x1e
-#define C_Q_DESC 0x20
-#define C_Q_AVAIL 0x28
-#define C_Q_USED 0x30
 
 static unsigned slot;
 static uint32_t common, notify, isr, devcfg, notify_mult, msix_cap;
@@ -71,66 +54,12 @@ static void fail(const char *what)
 	debug_exit(2);
 }
 
-static uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-
-	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static uint32_t cfg_rd(unsigned s, unsigned reg)
-{
-	outl(CONFIG_ADDR, 0x80000000u | s << 11 | (reg & 0xfc));
-	return inl(CONFIG_DATA);
-}
-
-static void cfg_wr(unsigned s, unsigned reg, uint32_t v)
-{
-	outl(CONFIG_ADDR, 0x80000000u | s << 11 | (reg & 0xfc));
-	outl(CONFIG_DATA, v);
-}
-
-static uint8_t cfg_rd8(unsigned s, unsigned reg)
-{
-	return cfg_rd(s, reg) >> (8 * (reg & 3));
-}
-
-static void wr8(uint32_t a, uint8_t v)
-{
-	*(volatile uint8_t *)(uintptr_t)a = v;
-}
-
-static uint8_t rd8(uint32_t a)
-{
-	return *(volatile uint8_t *)(uintptr_t)a;
-}
-
-static void wr16(uint32_t a, uint16_t v)
-{
-	*(volatile uint16_t *)(uintptr_t)a = v;
-}
-
-static uint16_t rd16(uint32_t a)
-{
-	return *(volatile uint16_t *)(uintptr_t)a;
-}
-
-static uint32_t fnv(const uint8_t *p, uint32_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
 static void enumerate(void)
 {
 	unsigned found = 0;
 
 	for (unsigned s = 0; s < 32; s++) {
-		uint32_t id = cfg_rd(s, 0);
+		uint32_t id = pci_cfg_read(s, 0);
 
 		if (id == 0xffffffff)
 			continue;
@@ -142,9 +71,9 @@ static void enumerate(void)
 		puts("\n");
 	}
 	put_kv_dec("functions", found);
-	if (cfg_rd(0, 0) != 0x12378086 || cfg_rd(0, 8) >> 8 != 0x060000)
+	if (pci_cfg_read(0, 0) != 0x12378086 || pci_cfg_read(0, 8) >> 8 != 0x060000)
 		fail("no i440FX host bridge at 00.0");
-	if (cfg_rd(slot, 0) != (0x1042u << 16 | 0x1af4))
+	if (pci_cfg_read(slot, 0) != (0x1042u << 16 | 0x1af4))
 		fail("no virtio-blk-pci at the slot");
 }
 
@@ -152,34 +81,34 @@ static void enumerate(void)
 static uint32_t size_and_place(unsigned bar, uint32_t addr)
 {
 	unsigned reg = 0x10 + 4 * bar;
-	uint32_t old = cfg_rd(slot, reg), mask;
+	uint32_t old = pci_cfg_read(slot, reg), mask;
 
-	cfg_wr(slot, reg, 0xffffffff);
-	mask = cfg_rd(slot, reg);
+	pci_cfg_write(slot, reg, 0xffffffff);
+	mask = pci_cfg_read(slot, reg);
 	if (mask & 0xf)
 		fail("BAR is not 32-bit memory");
-	cfg_wr(slot, reg, old);
-	if (cfg_rd(slot, reg) != old)
+	pci_cfg_write(slot, reg, old);
+	if (pci_cfg_read(slot, reg) != old)
 		fail("BAR restore");
-	cfg_wr(slot, reg, addr);
-	if (cfg_rd(slot, reg) != addr)
+	pci_cfg_write(slot, reg, addr);
+	if (pci_cfg_read(slot, reg) != addr)
 		fail("BAR program");
 	return ~mask + 1;
 }
 
 static uint32_t bar_addr(unsigned bar)
 {
-	return cfg_rd(slot, 0x10 + 4 * bar) & ~0xfu;
+	return pci_cfg_read(slot, 0x10 + 4 * bar) & ~0xfu;
 }
 
 static void find_caps(void)
 {
 	unsigned n = 0;
 
-	if (!(cfg_rd(slot, 4) >> 16 & 0x10))
+	if (!(pci_cfg_read(slot, 4) >> 16 & 0x10))
 		fail("no capability list");
-	for (unsigned pos = cfg_rd8(slot, 0x34); pos; pos = cfg_rd8(slot, pos + 1)) {
-		uint8_t id = cfg_rd8(slot, pos);
+	for (unsigned pos = pci_cfg_read8(slot, 0x34); pos; pos = pci_cfg_read8(slot, pos + 1)) {
+		uint8_t id = pci_cfg_read8(slot, pos);
 		uint32_t where;
 
 		if (++n > 16)
@@ -190,14 +119,14 @@ static void find_caps(void)
 		}
 		if (id != 0x09)
 			continue;
-		where = bar_addr(cfg_rd8(slot, pos + 4)) + cfg_rd(slot, pos + 8);
-		switch (cfg_rd8(slot, pos + 3)) {
+		where = bar_addr(pci_cfg_read8(slot, pos + 4)) + pci_cfg_read(slot, pos + 8);
+		switch (pci_cfg_read8(slot, pos + 3)) {
 		case 1:
 			common = where;
 			break;
 		case 2:
 			notify = where;
-			notify_mult = cfg_rd(slot, pos + 16);
+			notify_mult = pci_cfg_read(slot, pos + 16);
 			break;
 		case 3:
 			isr = where;
@@ -218,11 +147,11 @@ static void negotiate(void)
 {
 	uint32_t offered;
 
-	wr8(common + C_STATUS, 0);
-	if (rd8(common + C_STATUS))
+	mmio_write8(common + C_STATUS, 0);
+	if (mmio_read8(common + C_STATUS))
 		fail("reset");
-	wr8(common + C_STATUS, 1);
-	wr8(common + C_STATUS, 3);
+	mmio_write8(common + C_STATUS, 1);
+	mmio_write8(common + C_STATUS, 3);
 	mmio_write32(common + C_DFSELECT, 1);
 	if (!(mmio_read32(common + C_DF) & 1))
 		fail("no VERSION_1");
@@ -232,18 +161,18 @@ static void negotiate(void)
 	mmio_write32(common + C_GF, offered & want_features);
 	mmio_write32(common + C_GFSELECT, 1);
 	mmio_write32(common + C_GF, 1);
-	wr8(common + C_STATUS, 0xb);
-	if (rd8(common + C_STATUS) != 0xb)
+	mmio_write8(common + C_STATUS, 0xb);
+	if (mmio_read8(common + C_STATUS) != 0xb)
 		fail("FEATURES_OK");
 }
 
 static void setup_queue(void)
 {
 	memset(&q, 0, sizeof(q));
-	wr16(common + C_Q_SELECT, 0);
-	if (rd16(common + C_Q_SIZE) < VQ_SIZE || rd16(common + C_Q_ENABLE))
+	mmio_write16(common + C_Q_SELECT, 0);
+	if (mmio_read16(common + C_Q_SIZE) < VQ_SIZE || mmio_read16(common + C_Q_ENABLE))
 		fail("queue 0");
-	wr16(common + C_Q_SIZE, VQ_SIZE);
+	mmio_write16(common + C_Q_SIZE, VQ_SIZE);
 	mmio_write32(common + C_Q_DESC, (uint32_t)q.desc);
 	mmio_write32(common + C_Q_DESC + 4, 0);
 	mmio_write32(common + C_Q_AVAIL, (uint32_t)&q.avail);
@@ -251,19 +180,19 @@ static void setup_queue(void)
 	mmio_write32(common + C_Q_USED, (uint32_t)&q.used);
 	mmio_write32(common + C_Q_USED + 4, 0);
 	if (use_msix) {
-		wr16(common + C_Q_MSIX, 0);
-		if (rd16(common + C_Q_MSIX) != 0)
+		mmio_write16(common + C_Q_MSIX, 0);
+		if (mmio_read16(common + C_Q_MSIX) != 0)
 			fail("queue vector refused");
 	}
-	wr16(common + C_Q_ENABLE, 1);
-	if (rd16(common + C_Q_ENABLE) != 1)
+	mmio_write16(common + C_Q_ENABLE, 1);
+	if (mmio_read16(common + C_Q_ENABLE) != 1)
 		fail("queue enable");
 }
 
 /* Read sector 0 into sector[]; the completion is reaped by wait_done(). */
 static void submit_read(void)
 {
-	uint32_t doorbell = notify + rd16(common + C_Q_NOFF) * notify_mult;
+	uint32_t doorbell = notify + mmio_read16(common + C_Q_NOFF) * notify_mult;
 
 	hdr.type = 0;
 	hdr.sector = 0;
@@ -276,7 +205,7 @@ static void submit_read(void)
 	vio_barrier();
 	q.avail.idx++;
 	vio_barrier();
-	wr16(doorbell, 0);
+	mmio_write16(doorbell, 0);
 }
 
 static void wait_done(void)
@@ -290,7 +219,7 @@ static void wait_done(void)
 /* One request of type with buf (device-written if in), completed before returning. */
 static uint32_t request(uint32_t type, uint64_t sec, void *buf, uint32_t len, int in)
 {
-	uint32_t doorbell = notify + rd16(common + C_Q_NOFF) * notify_mult, used;
+	uint32_t doorbell = notify + mmio_read16(common + C_Q_NOFF) * notify_mult, used;
 	unsigned d = 0;
 
 	hdr.type = type;
@@ -308,7 +237,7 @@ static uint32_t request(uint32_t type, uint64_t sec, void *buf, uint32_t len, in
 	vio_barrier();
 	q.avail.idx++;
 	vio_barrier();
-	wr16(doorbell, 0);
+	mmio_write16(doorbell, 0);
 	if (vio_wait_used(&q, SPINS, &used) != 0 || blk_status != 0)
 		fail("request not completed");
 	return used;
@@ -330,7 +259,7 @@ static void msix_handler(void)
 /* Reading the ISR clears it and drops the line. */
 static void intx_handler(void)
 {
-	uint8_t v = rd8(isr);
+	uint8_t v = mmio_read8(isr);
 
 	if (v) {
 		last_isr = v;
@@ -348,7 +277,7 @@ static void msix_vector0(uint32_t ctrl)
 
 static void msix_setup(void)
 {
-	uint32_t table = cfg_rd(slot, msix_cap + 4), flags = cfg_rd(slot, msix_cap) >> 16;
+	uint32_t table = pci_cfg_read(slot, msix_cap + 4), flags = pci_cfg_read(slot, msix_cap) >> 16;
 
 	put_kv_dec("msix_vectors", (flags & 0x7ff) + 1);
 	if ((table & 7) != 1 || (table & ~7u))
@@ -359,15 +288,15 @@ static void msix_setup(void)
 	mmio_write32(BAR1_AT + 8, VEC_MSIX);	/* fixed, edge */
 	msix_vector0(0);
 	/* Enable MSI-X (message control is the upper half of the first dword). */
-	cfg_wr(slot, msix_cap, (cfg_rd(slot, msix_cap) & 0xffff) | 0x8000u << 16);
-	wr16(common + C_MSIX, 0xffff);
-	wr8(common + C_STATUS, 0xf);
+	pci_cfg_write(slot, msix_cap, (pci_cfg_read(slot, msix_cap) & 0xffff) | 0x8000u << 16);
+	mmio_write16(common + C_MSIX, 0xffff);
+	mmio_write8(common + C_STATUS, 0xf);
 
 	submit_read();
 	if (!wait_irqs(1))
 		fail("no MSI-X interrupt");
 	wait_done();
-	put_kv_hex("sector_fnv", fnv(sector, sizeof(sector)));
+	put_kv_hex("sector_fnv", fnv1a(sector, sizeof(sector)));
 }
 
 static void test_msix(void)
@@ -386,7 +315,7 @@ static void test_msix(void)
 	if (!wait_irqs(2))
 		fail("pending MSI-X not delivered at unmask");
 	put_kv_hex("pba_after", mmio_read32(BAR1_AT + 0x800));
-	put_kv_dec("isr", rd8(isr));
+	put_kv_dec("isr", mmio_read8(isr));
 	put_kv_dec("irqs", irqs);
 	puts("virtio-pci: msix ok\n");
 }
@@ -400,7 +329,7 @@ static void test_rw(const char *cmdline)
 
 	msix_setup();
 	put_kv_dec("capacity", mmio_read32(devcfg + 0));
-	put_kv_dec("writeback", rd8(devcfg + 32));
+	put_kv_dec("writeback", mmio_read8(devcfg + 32));
 	memset(id, 0, sizeof(id));
 	n = request(8, 0, id, 20, 1);
 	put_kv_str("serial", id);
@@ -408,12 +337,12 @@ static void test_rw(const char *cmdline)
 		fail("GET_ID length");
 	for (unsigned i = 0; i < sizeof(sector); i++)
 		sector[i] = (uint8_t)(i * 7 + seed);
-	put_kv_hex("write_fnv", fnv(sector, sizeof(sector)));
+	put_kv_hex("write_fnv", fnv1a(sector, sizeof(sector)));
 	request(1, wsec, sector, sizeof(sector), 0);
 	request(4, 0, 0, 0, 0);
 	memset(sector, 0, sizeof(sector));
 	request(0, wsec, sector, sizeof(sector), 1);
-	put_kv_hex("read_fnv", fnv(sector, sizeof(sector)));
+	put_kv_hex("read_fnv", fnv1a(sector, sizeof(sector)));
 	puts("virtio-pci: rw ok\n");
 	if (cmdline_get_uint(cmdline, "hold", 0))
 		halt_forever();
@@ -421,7 +350,7 @@ static void test_rw(const char *cmdline)
 
 static void test_intx(void)
 {
-	uint8_t line = cfg_rd8(slot, 0x3c), pin = cfg_rd8(slot, 0x3d);
+	uint8_t line = pci_cfg_read8(slot, 0x3c), pin = pci_cfg_read8(slot, 0x3d);
 
 	put_kv_dec("intx_line", line);
 	put_kv_dec("intx_pin", pin);
@@ -429,12 +358,12 @@ static void test_intx(void)
 		fail("interrupt pin/line");
 	irq_init(VEC_INTX, intx_handler);
 	ioapic_route_level(line, VEC_INTX);
-	wr8(common + C_STATUS, 0xf);
+	mmio_write8(common + C_STATUS, 0xf);
 	submit_read();
 	if (!wait_irqs(1))
 		fail("no INTx interrupt");
 	wait_done();
-	put_kv_hex("sector_fnv", fnv(sector, sizeof(sector)));
+	put_kv_hex("sector_fnv", fnv1a(sector, sizeof(sector)));
 	/* The line went down with the ISR read: no second interrupt. */
 	irq_window();
 	irq_window();
@@ -448,22 +377,22 @@ static void test_intx(void)
 /* Before the BARs are touched: what a system reset must have restored. */
 static void check_cold_header(void)
 {
-	if (cfg_rd(slot, 4) & 0x7)
+	if (pci_cfg_read(slot, 4) & 0x7)
 		fail("decoding still on after the reset");
-	if (cfg_rd(slot, 0x10) != persist->cold_bar0 || cfg_rd(slot, 0x14) != persist->cold_bar1)
+	if (pci_cfg_read(slot, 0x10) != persist->cold_bar0 || pci_cfg_read(slot, 0x14) != persist->cold_bar1)
 		fail("BARs not back at their power-on place");
 }
 
 static void check_cold_device(void)
 {
-	if (cfg_rd(slot, msix_cap) >> 16 & 0xc000)
+	if (pci_cfg_read(slot, msix_cap) >> 16 & 0xc000)
 		fail("MSI-X still enabled after the reset");
 	if (mmio_read32(BAR1_AT + 12) != 1 || mmio_read32(BAR1_AT + 0x800))
 		fail("MSI-X vector not masked or still pending after the reset");
-	if (rd8(common + C_STATUS))
+	if (mmio_read8(common + C_STATUS))
 		fail("device status survived the reset");
-	wr16(common + C_Q_SELECT, 0);
-	if (rd16(common + C_Q_ENABLE) || rd16(common + C_Q_MSIX) != 0xffff)
+	mmio_write16(common + C_Q_SELECT, 0);
+	if (mmio_read16(common + C_Q_ENABLE) || mmio_read16(common + C_Q_MSIX) != 0xffff)
 		fail("queue 0 survived the reset");
 	puts("virtio-pci: cold after reset\n");
 }
@@ -489,12 +418,12 @@ uint32_t guest_main(uint32_t magic, uint32_t info)
 	} else if (reset) {
 		persist->magic = PERSIST_MAGIC;
 		persist->boots = 1;
-		persist->cold_bar0 = cfg_rd(slot, 0x10);
-		persist->cold_bar1 = cfg_rd(slot, 0x14);
+		persist->cold_bar0 = pci_cfg_read(slot, 0x10);
+		persist->cold_bar1 = pci_cfg_read(slot, 0x14);
 	}
 	put_kv_hex("bar0_size", size_and_place(0, BAR0_AT));
 	put_kv_hex("bar1_size", size_and_place(1, BAR1_AT));
-	cfg_wr(slot, 4, 0x6);	/* memory decoding and bus mastering on */
+	pci_cfg_write(slot, 4, 0x6);	/* memory decoding and bus mastering on */
 	find_caps();
 	put_kv_dec("notify_mult", notify_mult);
 	if (reset && persist->boots > 1)

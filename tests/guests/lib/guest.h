@@ -55,6 +55,34 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint8_t mmio_read8(uint32_t addr)
+{
+	return *(volatile uint8_t *)(uintptr_t)addr;
+}
+
+static inline void mmio_write8(uint32_t addr, uint8_t v)
+{
+	*(volatile uint8_t *)(uintptr_t)addr = v;
+}
+
+static inline uint16_t mmio_read16(uint32_t addr)
+{
+	return *(volatile uint16_t *)(uintptr_t)addr;
+}
+
+static inline void mmio_write16(uint32_t addr, uint16_t v)
+{
+	*(volatile uint16_t *)(uintptr_t)addr = v;
+}
+
 static inline uint32_t mmio_read32(uint32_t addr)
 {
 	return *(volatile uint32_t *)(uintptr_t)addr;
@@ -78,6 +106,7 @@ void put_dec(uint32_t v);
 void put_kv_hex(const char *key, uint32_t v); /* "key=0x...\n" */
 void put_kv_dec(const char *key, uint32_t v);
 void put_kv_str(const char *key, const char *s); /* "key=<s>\n" */
+uint32_t fnv1a(const void *p, uint32_t n);	/* 32-bit FNV-1a, for data checksums */
 __attribute__((noreturn)) void debug_exit(uint32_t value);
 __attribute__((noreturn)) void halt_forever(void);
 

@@ -200,3 +200,13 @@ int fw_cfg_present(void)
 	fw_cfg_read(0x00, sig, sizeof(sig));
 	return !memcmp(sig, "QEMU", 4);
 }
+
+uint32_t fnv1a(const void *p, uint32_t n)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}

@@ -15,6 +15,5 @@ int vpci_blk_find(void);
 /* Read 512-byte sector into buf (an unplaced BAR goes to bar_addr); 0 or -1, *why says why. */
 int vpci_blk_read(unsigned slot, uint32_t bar_addr, uint64_t sector, void *buf,
 		  const char **why);
-uint32_t fnv1a(const void *p, uint32_t n);
 
 #endif
