@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr-xive.h"
 #include "system/bql.h"
 #include "system/log.h"
 #include "system/memory.h"
@@ -266,6 +267,19 @@ int64_t spapr_hcall(struct spapr_hcall *h)
 		break;
 	case H_VIO_SIGNAL:
 		ret = spapr_vty_exists(h->args[0]) ? H_SUCCESS : H_PARAMETER;
+		break;
+	case H_INT_GET_SOURCE_INFO:
+	case H_INT_SET_SOURCE_CONFIG:
+	case H_INT_GET_SOURCE_CONFIG:
+	case H_INT_GET_QUEUE_INFO:
+	case H_INT_SET_QUEUE_CONFIG:
+	case H_INT_GET_QUEUE_CONFIG:
+	case H_INT_SET_OS_REPORTING_LINE:
+	case H_INT_GET_OS_REPORTING_LINE:
+	case H_INT_ESB:
+	case H_INT_SYNC:
+	case H_INT_RESET:
+		ret = spapr_xive_hcall(h);
 		break;
 	default:
 		debug_log("vCPU %u: unimplemented hypercall 0x%llx", h->cpu,

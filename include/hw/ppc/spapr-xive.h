@@ -62,14 +62,29 @@
 /* H_INT_SET_QUEUE_CONFIG flags; H_INT_GET_QUEUE_CONFIG's debug flag. */
 #define SPAPR_XIVE_END_ALWAYS_NOTIFY (1ULL << 0)
 #define SPAPR_XIVE_END_DEBUG (1ULL << 0)
+/* H_INT_GET_QUEUE_CONFIG output flags: ALWAYS_NOTIFY, and with DEBUG the generation bit. */
+#define SPAPR_XIVE_END_GENERATION (1ULL << 1)
+/* Queue sizes (log2) the guest may ask for (ibm,xive-eq-sizes). */
+#define SPAPR_XIVE_EQ_SHIFTS { 12, 16, 21, 24 }
+/* The ESB space up to SPAPR_XIVE_END_BASE: how many LISNs can be claimed. */
+#define SPAPR_XIVE_NR_LISNS_MAX                                                                    \
+	((unsigned)((SPAPR_XIVE_END_BASE - SPAPR_XIVE_ESB_BASE) >> SPAPR_XIVE_ESB_SHIFT))
 
 /* What the hypercalls ask of the interrupt controller; each returns 0 or -errno. */
 struct spapr_xive_ops {
-	/* Route lisn to server's queue prio, delivering eisn; or mask it. */
+	/*
+	 * Route lisn to server's queue prio, delivering eisn; or mask it. Masked
+	 * by H_INT_SET_SOURCE_CONFIG's MASK flag, server and prio are the guest's;
+	 * by prio 0xff, they are 0 and SPAPR_XIVE_PRIO_MASKED, eisn the lisn.
+	 */
 	int (*set_source)(unsigned lisn, bool masked, unsigned server, unsigned prio,
 			  uint32_t eisn);
-	/* Give server's queue prio the 1 << qshift bytes at qpage; qshift 0 disables it. */
-	int (*set_queue)(unsigned server, unsigned prio, uint64_t qpage, unsigned qshift);
+	/*
+	 * Give server's queue prio the 1 << qshift bytes at qpage; qshift 0 disables it.
+	 * always_notify: the guest's SPAPR_XIVE_END_ALWAYS_NOTIFY (KVM requires it).
+	 */
+	int (*set_queue)(unsigned server, unsigned prio, uint64_t qpage, unsigned qshift,
+			 bool always_notify);
 	/* A queue's generation bit and index (H_INT_GET_QUEUE_CONFIG with the debug flag). */
 	int (*get_queue)(unsigned server, unsigned prio, uint32_t *toggle, uint32_t *index);
 	/* Every source masked, every queue disabled (H_INT_RESET, machine reset). */
@@ -80,11 +95,18 @@ struct spapr_xive_ops {
 	int (*esb)(unsigned lisn, uint64_t offset, uint64_t data, bool write, uint64_t *value);
 };
 
-/* XIVE mode with these ops; servers 0 .. nr_servers-1; sources are claimed next. */
+/*
+ * XIVE mode with these ops; servers 0 .. nr_servers-1 (at most
+ * SPAPR_MAX_CPUS); sources are claimed next.
+ */
 void spapr_xive_init(const struct spapr_xive_ops *ops, unsigned nr_servers);
 bool spapr_xive_enabled(void);
 unsigned spapr_xive_nr_servers(void);
-/* Make lisn a source the guest may configure; lsi: level-sensitive (PCI INTx). */
+/*
+ * Make lisn a source the guest may configure; lsi: level-sensitive (PCI INTx).
+ * Returns 0, -ENODEV without XIVE mode, -EBUSY if already claimed, -ERANGE
+ * beyond SPAPR_XIVE_NR_LISNS_MAX.
+ */
 int spapr_xive_claim(unsigned lisn, bool lsi);
 bool spapr_xive_source_exists(unsigned lisn);
 bool spapr_xive_source_is_lsi(unsigned lisn);
