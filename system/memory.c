@@ -36,6 +36,8 @@ struct ram_region {
 	char *name;
 	uint64_t size;
 	void *host;
+	/* A device's pages (mmap of a KVM device fd): the guest maps them, Keel never reads them. */
+	bool device;
 	/* committed state */
 	bool mapped;
 	uint64_t gpa;
@@ -179,6 +181,21 @@ struct ram_region *ram_region_new(const char *name, uint64_t size)
 	return r;
 }
 
+struct ram_region *ram_region_new_device(const char *name, void *host, uint64_t size)
+{
+	struct ram_region *r = g_new0(struct ram_region, 1);
+
+	r->host = host;
+	r->device = true;
+	r->name = g_strdup(name);
+	r->size = size;
+	r->slot = -1;
+	if (!ram_regions)
+		ram_regions = g_ptr_array_new();
+	g_ptr_array_add(ram_regions, r);
+	return r;
+}
+
 void *ram_region_host(struct ram_region *r)
 {
 	return r->host;
@@ -305,7 +322,7 @@ void *gpa_to_hva(uint64_t gpa, uint64_t len)
 	for (guint i = 0; i < ram_regions->len; i++) {
 		struct ram_region *r = ram_regions->pdata[i];
 
-		if (r->mapped && gpa >= r->gpa && gpa - r->gpa <= r->size &&
+		if (r->mapped && !r->device && gpa >= r->gpa && gpa - r->gpa <= r->size &&
 		    len <= r->size - (gpa - r->gpa)) {
 			p = (uint8_t *)r->host + (gpa - r->gpa);
 			break;

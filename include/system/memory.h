@@ -39,6 +39,12 @@ bool io_dispatch(enum io_space space, uint64_t addr, void *data, unsigned size, 
 struct ram_region;
 
 struct ram_region *ram_region_new(const char *name, uint64_t size);
+/*
+ * Pages a KVM device lets the guest access directly (host is its mmap):
+ * mapped like RAM, but gpa_to_hva() and guest_read/write never touch them,
+ * since a load there has side effects (an interrupt controller's EOI).
+ */
+struct ram_region *ram_region_new_device(const char *name, void *host, uint64_t size);
 void *ram_region_host(struct ram_region *r);
 uint64_t ram_region_size(const struct ram_region *r);
 
