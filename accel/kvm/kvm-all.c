@@ -97,10 +97,19 @@ int kvm_irq_line(unsigned gsi, bool level)
 	return 0;
 }
 
+static void (*level_observer)(unsigned gsi, bool level);
+
+void irq_set_level_observer(void (*fn)(unsigned gsi, bool level))
+{
+	level_observer = fn;
+}
+
 void irq_set_level(unsigned gsi, bool level)
 {
 	int ret;
 
+	if (level_observer)
+		level_observer(gsi, level);
 	if (vm_fd < 0)
 		return; /* unit tests without a VM */
 	ret = kvm_irq_line(gsi, level);

@@ -6,6 +6,12 @@
 
 /* Drive an interrupt line of the in-kernel irqchip (GSI number on x86). */
 void irq_set_level(unsigned gsi, bool level);
+/*
+ * Told every level set through irq_set_level() before KVM is: an interrupt
+ * controller that must re-trigger a level still asserted at EOI (pseries
+ * XIVE, whose EOIs Keel sees) keeps the levels this way. One observer.
+ */
+void irq_set_level_observer(void (*fn)(unsigned gsi, bool level));
 static inline void irq_pulse(unsigned gsi)
 {
 	irq_set_level(gsi, true);
