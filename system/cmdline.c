@@ -1148,7 +1148,8 @@ static const struct option *option_find(const char *name)
 /* ---- after all options: cross-checks and defaults ---- */
 
 /* -machine properties passed on to the machine in cfg->machine_opts. */
-static const char *const machine_keys[] = { "acpi", "mmu" /* pseries */, NULL };
+static const char *const machine_keys[] = { "acpi", "mmu" /* pseries */, "ic-mode" /* pseries */,
+					     NULL };
 
 static int finish_machine(struct machine_config *cfg, GError **err)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <libfdt.h>
 
+#include "hw/ppc/spapr-xive.h"
 #include "hw/ppc/spapr.h"
 #include "system/error.h"
 
@@ -51,6 +52,8 @@ static const char hypertas_hash[] = "hcall-pft\0hcall-bulk";
 #define OV5_RADIX_ONLY 0x40
 #define OV5_RADIX_GTSE_BYTE 26
 #define OV5_RADIX_GTSE 0x40
+#define OV5_XIVE_BYTE 23
+#define OV5_XIVE_EXPLOIT 0x40
 
 struct fdt_builder {
 	void *fdt;
@@ -125,6 +128,9 @@ static void build_chosen(struct fdt_builder *b, const struct spapr_fdt_config *c
 		ov5[OV5_MMU_BYTE] = OV5_RADIX_ONLY;
 		ov5[OV5_RADIX_GTSE_BYTE] = OV5_RADIX_GTSE;
 	}
+	/* The interrupt controller's mode (0: XICS only). */
+	if (c->nr_irqs && c->xive)
+		ov5[OV5_XIVE_BYTE] = OV5_XIVE_EXPLOIT;
 	prop(b, "ibm,architecture-vec-5", ov5, sizeof(ov5));
 	prop_u32(b, "keel,reset-count", c->reset_count);
 	end(b);
@@ -149,8 +155,8 @@ static void build_rtas(struct fdt_builder *b, const struct spapr_fdt_config *c)
 		prop(b, "ibm,hypertas-functions", both, sizeof(both));
 	}
 	for (unsigned i = 0; i < RTAS_COUNT; i++) {
-		if (i >= RTAS_FIRST_KERNEL && !c->nr_irqs)
-			continue; /* no XICS: no interrupt RTAS calls */
+		if (i >= RTAS_FIRST_KERNEL && (!c->nr_irqs || c->xive))
+			continue; /* no XICS: no XICS interrupt RTAS calls */
 		prop_u32(b, spapr_rtas_name(i), spapr_rtas_token(i));
 	}
 	end(b);
@@ -253,6 +259,39 @@ static void build_xics(struct fdt_builder *b, const struct spapr_fdt_config *c)
 }
 
 /*
+ * XIVE exploitation mode: the TIMA's user and OS pages (the guest uses
+ * resource 1, the OS ring), the queue size KVM accepts (64 KiB, one host
+ * page), the IPIs' LISNs, one per CPU from 0.
+ */
+static void build_xive(struct fdt_builder *b, const struct spapr_fdt_config *c)
+{
+	uint64_t tm_page = 1ULL << SPAPR_XIVE_TM_SHIFT;
+	fdt64_t reg[4] = {
+		cpu_to_fdt64(SPAPR_XIVE_TM_BASE + SPAPR_XIVE_TM_USER_PAGE * tm_page),
+		cpu_to_fdt64(tm_page),
+		cpu_to_fdt64(SPAPR_XIVE_TM_BASE + SPAPR_XIVE_TM_OS_PAGE * tm_page),
+		cpu_to_fdt64(tm_page),
+	};
+	uint32_t lisns[2] = { 0, c->smp_cpus };
+	uint32_t eq_sizes[1] = { 16 };
+	char name[48];
+
+	snprintf(name, sizeof(name), "interrupt-controller@%llx",
+		 (unsigned long long)(SPAPR_XIVE_TM_BASE + SPAPR_XIVE_TM_USER_PAGE * tm_page));
+	begin(b, name);
+	prop_str(b, "device_type", "power-ivpe");
+	prop_str(b, "compatible", "ibm,power-ivpe");
+	prop(b, "reg", reg, sizeof(reg));
+	prop_cells(b, "ibm,xive-eq-sizes", eq_sizes, 1);
+	prop_cells(b, "ibm,xive-lisn-ranges", lisns, 2);
+	prop(b, "interrupt-controller", NULL, 0);
+	prop_u32(b, "#interrupt-cells", 2);
+	prop_u32(b, "linux,phandle", SPAPR_XICS_PHANDLE);
+	prop_u32(b, "phandle", SPAPR_XICS_PHANDLE);
+	end(b);
+}
+
+/*
  * RTAS event sources: Linux's pseries RAS code requests the interrupts of
  * /event-sources/epow-events and calls check-exception when one fires. The
  * node is its own interrupt controller, as /vdevice is: XICS serves both.
@@ -320,6 +359,12 @@ int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GE
 	prop_str(&b, "device_type", "chrp");
 	prop_str(&b, "model", "IBM pSeries (keel)");
 	prop_str(&b, "compatible", "qemu,pseries");
+	if (c->nr_irqs && c->xive) {
+		/* Priority 7 and up are the hypervisor's. */
+		uint32_t reserved[2] = { SPAPR_XIVE_PRIO_MAX + 1, 0xf8 };
+
+		prop_cells(&b, "ibm,plat-res-int-priorities", reserved, 2);
+	}
 
 	build_chosen(&b, c);
 	build_rtas(&b, c);
@@ -336,7 +381,10 @@ int spapr_build_fdt(const struct spapr_fdt_config *c, void *buf, size_t size, GE
 	end(&b);
 
 	if (c->nr_irqs) {
-		build_xics(&b, c);
+		if (c->xive)
+			build_xive(&b, c);
+		else
+			build_xics(&b, c);
 		build_event_sources(&b);
 	}
 	build_vdevice(&b, c);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The pseries machine on KVM-HV: RAM at 0, the in-kernel XICS, a VTY, RTAS,
+ * The pseries machine on KVM-HV: RAM at 0, the in-kernel interrupt
+ * controller (XIVE in exploitation mode where KVM offers it, else XICS;
+ * -M pseries,ic-mode=), a VTY, RTAS,
  * a PCI host bridge (hw/ppc/spapr-pci.c) and the kernel entered directly
  * with the device tree in GPR3 (no firmware). Guests run radix where KVM
  * offers it: the VM starts with an empty process table and the guest
@@ -29,7 +31,9 @@
 #include "hw/core/loader.h"
 #include "hw/core/reset.h"
 #include "hw/intc/xics.h"
+#include "hw/intc/xive.h"
 #include "hw/ppc/spapr-pci.h"
+#include "hw/ppc/spapr-xive.h"
 #include "hw/ppc/spapr.h"
 #include "system/error.h"
 #include "system/log.h"
@@ -131,10 +135,10 @@ static void spapr_boot_reset(void *opaque)
 /* RTAS event sources are edge-triggered: one KVM_IRQ_LINE delivers. */
 static void raise_event_irq(unsigned irq)
 {
-	int ret = xics_kvm_set_irq(irq, true);
+	int ret = xive_kvm_present() ? xive_kvm_set_irq(irq, true) : xics_kvm_set_irq(irq, true);
 
 	if (ret < 0)
-		warn_report_once("XICS source 0x%x: %s", irq, g_strerror(-ret));
+		warn_report_once("interrupt source 0x%x: %s", irq, g_strerror(-ret));
 }
 
 /*
@@ -220,6 +224,64 @@ static void spapr_tce_init(void)
 	reset_register(RESET_ORDER_DEVICE, spapr_tce_reset, NULL, "spapr-tce");
 }
 
+/*
+ * -M pseries,ic-mode=: auto (and QEMU's dual) takes XIVE where KVM offers
+ * it. There is no firmware to negotiate it at client-architecture-support
+ * time: the tree Keel writes tells the kernel which one it has.
+ */
+static int spapr_ic_select(const char *opt, bool *xive, GError **err)
+{
+	bool avail = xive_kvm_available();
+
+	if (!opt || !strcmp(opt, "auto") || !strcmp(opt, "dual")) {
+		*xive = avail;
+		return 0;
+	}
+	if (!strcmp(opt, "xics")) {
+		*xive = false;
+		return 0;
+	}
+	if (!strcmp(opt, "xive")) {
+		if (!avail) {
+			error_setg(err, "ic-mode=xive: this host's KVM offers no XIVE exploitation "
+					"mode (KVM_CAP_PPC_IRQ_XIVE, 64 KiB pages); use ic-mode=xics");
+			return -EINVAL;
+		}
+		*xive = true;
+		return 0;
+	}
+	error_setg(err, "-M pseries,ic-mode=%s: expected xics, xive, dual or auto", opt);
+	return -EINVAL;
+}
+
+/* The last four device sources are the PHB's INTx, level-sensitive. */
+static bool is_intx(unsigned i)
+{
+	return SPAPR_IRQ_BASE + i >= SPAPR_PHB_INTX_IRQ && SPAPR_IRQ_BASE + i < SPAPR_PHB_INTX_IRQ + 4;
+}
+
+static int spapr_irq_init(bool xive, unsigned smp, GError **err)
+{
+	if (!xive) {
+		if (xics_kvm_init(SPAPR_IRQ_BASE, SPAPR_NR_IRQS, err) < 0)
+			return -EINVAL;
+		for (unsigned i = 0; i < SPAPR_NR_IRQS; i++)
+			if (is_intx(i) && xics_kvm_set_lsi(SPAPR_IRQ_BASE + i, err) < 0)
+				return -EINVAL;
+		return 0;
+	}
+	if (xive_kvm_init(smp, err) < 0)
+		return -EINVAL;
+	/* One IPI per CPU (ibm,xive-lisn-ranges), then the devices' sources. */
+	for (unsigned i = 0; i < smp; i++)
+		if (xive_kvm_claim(i, false, err) < 0)
+			return -EINVAL;
+	for (unsigned i = 0; i < SPAPR_NR_IRQS; i++)
+		if (xive_kvm_claim(SPAPR_IRQ_BASE + i, is_intx(i), err) < 0)
+			return -EINVAL;
+	return xive_kvm_map(err) < 0 ? -EINVAL : 0;
+}
+
 static struct chardev *vty_backend(struct machine_config *cfg, GError **err)
 {
 	const char *spec;
@@ -275,7 +337,9 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 	struct chardev *chr;
 	unsigned smp = MAX(cfg->smp_cpus, 1u);
 	const char *mmu_opt = cfg->machine_opts ? kopts_get(cfg->machine_opts, "mmu") : NULL;
+	const char *ic_opt = cfg->machine_opts ? kopts_get(cfg->machine_opts, "ic-mode") : NULL;
 	enum spapr_mmu_mode mmu;
+	bool xive;
 	uint64_t top;
 	int ret;
 
@@ -293,6 +357,8 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 	}
 	if (spapr_mmu_select(mmu_opt, cfg->append, ppc_kvm_has_radix(), ppc_kvm_has_hash(), &mmu,
 			     err) < 0)
+		return -EINVAL;
+	if (spapr_ic_select(ic_opt, &xive, err) < 0)
 		return -EINVAL;
 
 	ram = ram_region_new("ppc_spapr.ram", cfg->ram_size);
@@ -319,13 +385,9 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 		return -EINVAL;
 	}
 	spapr_hcall_set_mmu(mmu);
-	if (xics_kvm_init(SPAPR_IRQ_BASE, SPAPR_NR_IRQS, err) < 0)
+	/* Before the PHB and any -device: PCI INTx are level-sensitive sources. */
+	if (spapr_irq_init(xive, smp, err) < 0)
 		return -EINVAL;
-	/* The PHB, before any -device: PCI INTx are level-sensitive sources. */
-	for (unsigned i = 0; i < 4; i++) {
-		if (xics_kvm_set_lsi(SPAPR_PHB_INTX_IRQ + i, err) < 0)
-			return -EINVAL;
-	}
 	if (spapr_phb_init(err) < 0)
 		return -EINVAL;
 	spapr_tce_init();
@@ -352,6 +414,7 @@ static int spapr_init(struct machine_config *cfg, GError **err)
 	m->fdt_cfg.initrd_end = m->layout.initrd_end;
 	m->fdt_cfg.vty = true;
 	m->fdt_cfg.nr_irqs = SPAPR_NR_IRQS;
+	m->fdt_cfg.xive = xive;
 	m->fdt_cfg.add_nodes = spapr_phb_build_fdt;
 
 	/* system_powerdown: an EPOW event, as the power button of a real LPAR. */

@@ -25,6 +25,7 @@
 #include "accel/kvm.h"
 #include "hw/core/reset.h"
 #include "hw/intc/xics.h"
+#include "hw/intc/xive.h"
 #include "hw/ppc/spapr.h"
 #include "system/bql.h"
 #include "system/error.h"
@@ -284,6 +285,7 @@ void arch_vcpu_reset(struct vcpu *cpu)
 	/* A VPA left registered would let KVM write into the next kernel's memory. */
 	reset_vpa(fd, idx);
 	xics_kvm_reset_icp(fd);
+	xive_kvm_reset_vp(fd);
 }
 
 #define AUDIT(cond, ...)                                                                           \
@@ -334,7 +336,7 @@ unsigned arch_vcpu_audit(struct vcpu *cpu)
 		for (unsigned i = 0; i < 64; i++)
 			AUDIT(!(sregs.u.s.ppc64.slb[i].slbe & SLB_ESID_V), "%u: SLB entry %u valid", idx,
 			      i);
-	return bad + xics_kvm_audit_icp(fd, idx);
+	return bad + xics_kvm_audit_icp(fd, idx) + xive_kvm_audit_vp(fd, idx);
 }
 
 static void reset_cb(struct vcpu *cpu, void *opaque)
@@ -383,7 +385,8 @@ int arch_vcpu_init(struct vcpu *cpu, GError **err)
 		host_pvr = sregs.pvr;
 	if (!lpcr_known && get_reg(fd, KVM_REG_PPC_LPCR_64, &lpcr_initial) == 0)
 		lpcr_known = true;
-	if (xics_kvm_connect_vcpu(fd, vcpu_index(cpu), err) < 0)
+	if (xics_kvm_connect_vcpu(fd, vcpu_index(cpu), err) < 0 ||
+	    xive_kvm_connect_vcpu(fd, vcpu_index(cpu), err) < 0)
 		return -1;
 	reset_register(RESET_ORDER_CPU, cpu_reset_handler, cpu, "ppc-cpu");
 	if (vcpu_index(cpu) == 0)
@@ -463,7 +466,8 @@ bool arch_vcpu_halt_done(struct vcpu *cpu, int64_t *deadline_us)
 		start_held(cpu, p);
 		break;
 	case PPC_CEDED:
-		if (!icp_pending(vcpu_fd(cpu)) && !dec_fired(vcpu_fd(cpu), deadline_us))
+		if (!icp_pending(vcpu_fd(cpu)) && !xive_kvm_vp_pending(vcpu_fd(cpu)) &&
+		    !dec_fired(vcpu_fd(cpu), deadline_us))
 			return false;
 		break;
 	case PPC_RUNNING: /* prodded, or reset */

@@ -354,7 +354,7 @@ START_TEST(test_fdt_variants_and_errors)
 	c.vty = false;
 	c.bootargs = NULL;
 	fdt = build(&c);
-	ck_assert_int_lt(fdt_path_offset(fdt, "/interrupt-controller"), 0);
+	ck_assert_int_lt(fdt_node_offset_by_compatible(fdt, -1, "IBM,ppc-xicp"), 0);
 	ck_assert_int_lt(fdt_path_offset(fdt, "/event-sources"), 0);
 	ck_assert_ptr_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "linux,initrd-start",
 				       NULL));
@@ -1181,6 +1181,67 @@ START_TEST(test_fdt_hash)
 }
 END_TEST
 
+/*
+ * XIVE exploitation mode: the ibm,power-ivpe node Linux's xive_spapr_init
+ * reads (OS TIMA page as resource 1, 64K queues, one IPI per CPU from 0),
+ * priorities 7+ reserved, vector 5 byte 23 = exploitation, no XICS node
+ * and no XICS RTAS calls; the PHB and the vdevice still find the same
+ * phandle. With XICS, none of it.
+ */
+START_TEST(test_fdt_xive)
+{
+	struct spapr_fdt_config c = base_cfg;
+	const char *node = "/interrupt-controller@60302031b0000";
+	const fdt32_t *cells;
+	const fdt64_t *reg;
+	const uint8_t *ov5;
+	void *fdt;
+	int len, off;
+
+	c.xive = true;
+	fdt = build(&c);
+	off = fdt_path_offset(fdt, node);
+	ck_assert_msg(off >= 0, "%s missing", node);
+	ck_assert_str_eq(prop_str(fdt, node, "compatible"), "ibm,power-ivpe");
+	ck_assert_str_eq(prop_str(fdt, node, "device_type"), "power-ivpe");
+	ck_assert_ptr_nonnull(fdt_getprop(fdt, off, "interrupt-controller", NULL));
+	ck_assert_uint_eq(prop_u32(fdt, node, "#interrupt-cells"), 2);
+	ck_assert_uint_eq(prop_u32(fdt, node, "phandle"), SPAPR_XICS_PHANDLE);
+	reg = fdt_getprop(fdt, off, "reg", &len);
+	ck_assert_int_eq(len, 32);
+	ck_assert_uint_eq(fdt64_to_cpu(reg[0]), 0x6030203180000ULL + 3 * 0x10000);
+	ck_assert_uint_eq(fdt64_to_cpu(reg[1]), 0x10000);
+	ck_assert_uint_eq(fdt64_to_cpu(reg[2]), 0x6030203180000ULL + 2 * 0x10000);
+	ck_assert_uint_eq(fdt64_to_cpu(reg[3]), 0x10000);
+	ck_assert_uint_eq(prop_u32(fdt, node, "ibm,xive-eq-sizes"), 16);
+	cells = fdt_getprop(fdt, off, "ibm,xive-lisn-ranges", &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(cells[0]), 0);
+	ck_assert_uint_eq(fdt32_to_cpu(cells[1]), 2);
+	cells = fdt_getprop(fdt, 0, "ibm,plat-res-int-priorities", &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(cells[0]), 7);
+	ck_assert_uint_eq(fdt32_to_cpu(cells[1]), 0xf8);
+	ov5 = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "ibm,architecture-vec-5", &len);
+	ck_assert_int_ge(len, 27);
+	ck_assert_uint_eq(ov5[23], 0x40);
+	ck_assert_uint_eq(ov5[24], 0x40); /* radix unchanged */
+	ck_assert_int_lt(fdt_node_offset_by_compatible(fdt, -1, "IBM,ppc-xicp"), 0);
+	ck_assert_ptr_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"), "ibm,set-xive", NULL));
+	ck_assert_ptr_nonnull(fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"), "system-reboot", NULL));
+	ck_assert_uint_eq(fdt_node_offset_by_phandle(fdt, SPAPR_XICS_PHANDLE), off);
+	g_free(fdt);
+
+	fdt = build(&base_cfg);
+	ck_assert_int_lt(fdt_path_offset(fdt, node), 0);
+	ck_assert_ptr_null(fdt_getprop(fdt, 0, "ibm,plat-res-int-priorities", NULL));
+	ov5 = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "ibm,architecture-vec-5", &len);
+	ck_assert_uint_eq(ov5[23], 0);
+	ck_assert_str_eq(prop_str(fdt, "/interrupt-controller", "compatible"), "IBM,ppc-xicp");
+	g_free(fdt);
+}
+END_TEST
+
 /* Hash guests register "no process table, SLB" (Linux passes flags 0x18, no base). */
 START_TEST(test_hcall_proc_tbl_hash)
 {
@@ -1232,6 +1293,7 @@ int main(void)
 	tcase_add_test(tc, test_mmu_select);
 	tcase_add_test(tc, test_hash_sizes);
 	tcase_add_test(tc, test_fdt_hash);
+	tcase_add_test(tc, test_fdt_xive);
 	tcase_add_test(tc, test_hcall_ci_and_unknown);
 	tcase_add_test(tc, test_hcall_cede_prod_confer);
 	tcase_add_test(tc, test_epow_log_format);

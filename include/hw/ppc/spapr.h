@@ -251,7 +251,8 @@ struct spapr_fdt_config {
 	uint64_t rtas_addr;
 	uint32_t rtas_size;
 	bool vty;
-	unsigned nr_irqs;   /* XICS sources from SPAPR_IRQ_BASE */
+	unsigned nr_irqs;   /* interrupt sources from SPAPR_IRQ_BASE (0: no controller) */
+	bool xive;	    /* XIVE exploitation mode (else XICS) */
 	uint32_t reset_count; /* /chosen/keel,reset-count: proves a fresh tree */
 	/* More nodes under the root (the PHB); returns 0 or a libfdt error. */
 	int (*add_nodes)(void *fdt);
@@ -260,6 +261,7 @@ struct spapr_fdt_config {
 /* Fixed XICS sources (edge-triggered). */
 #define SPAPR_IRQ_EPOW (SPAPR_IRQ_BASE + 0)
 #define SPAPR_IRQ_VTY (SPAPR_IRQ_BASE + 1)
+/* The interrupt controller's phandle, XICS or XIVE. */
 #define SPAPR_XICS_PHANDLE 0x1111u
 
 /* Build the flattened device tree into buf. Returns its size or -errno. */
