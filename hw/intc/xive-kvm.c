@@ -49,6 +49,8 @@
  * ACK# INC AGE PIPR; KVM keeps them as they are in memory.
  */
 static const uint8_t vp_cold[8] = { 0, 0, 0, 0, 0xff, 0, 0, 0 };
+#define TM_CPPR 1
+#define TM_IPB 2
 
 static int xive_fd = -1;
 static void *tima = MAP_FAILED, *esb = MAP_FAILED;
@@ -394,10 +396,21 @@ unsigned xive_kvm_audit_vp(int vcpu_fd, unsigned index)
 		return 1;
 	}
 	memcpy(w01, &state[0], sizeof(w01));
+	/*
+	 * KVM merges the hardware's backlog for the VP (the NVT's IPB, set by an
+	 * event that arrived while the vCPU was out of the guest, e.g. during
+	 * the pause before this reset) into what it reports, and offers no way
+	 * to clear it: the queues it points at are gone, so the worst it does is
+	 * one spurious interrupt, which the guest's ack finds empty.
+	 */
+	if (w01[TM_IPB])
+		debug_log("XIVE: vCPU %u: backlog IPB %02x left by the hardware at reset", index,
+			  w01[TM_IPB]);
+	w01[TM_IPB] = 0;
 	if (memcmp(w01, vp_cold, sizeof(w01))) {
-		error_report("reset audit: vCPU %u: XIVE NSR %02x CPPR %02x IPB %02x PIPR %02x, "
+		error_report("reset audit: vCPU %u: XIVE NSR %02x CPPR %02x PIPR %02x, "
 			     "expected the cold context",
-			     index, w01[0], w01[1], w01[2], w01[7]);
+			     index, w01[0], w01[TM_CPPR], w01[7]);
 		bad++;
 	}
 	/* Priority 7 is the hypervisor's: KVM has no queue to name there. */
@@ -425,8 +438,8 @@ bool xive_kvm_vp_pending(int vcpu_fd)
 	if (xive_fd < 0 || vp_state(vcpu_fd, state, false) < 0)
 		return false;
 	memcpy(w01, &state[0], sizeof(w01));
-	cppr = w01[1];
-	ipb = w01[2];
+	cppr = w01[TM_CPPR];
+	ipb = w01[TM_IPB];
 	/* IPB bit 0x80 >> p: priority p pending; it presents when p < CPPR. */
 	for (unsigned p = 0; p < 8 && p < cppr; p++)
 		if (ipb & (0x80 >> p))
