@@ -1193,7 +1193,8 @@ START_TEST(test_fdt_xive)
 	struct spapr_fdt_config c = base_cfg;
 	const char *node = "/interrupt-controller@60302031b0000";
 	const fdt32_t *cells;
-	const fdt64_t *reg;
+	const void *prop;
+	fdt64_t reg[4];
 	const uint8_t *ov5;
 	void *fdt;
 	int len, off;
@@ -1207,8 +1208,9 @@ START_TEST(test_fdt_xive)
 	ck_assert_ptr_nonnull(fdt_getprop(fdt, off, "interrupt-controller", NULL));
 	ck_assert_uint_eq(prop_u32(fdt, node, "#interrupt-cells"), 2);
 	ck_assert_uint_eq(prop_u32(fdt, node, "phandle"), SPAPR_XICS_PHANDLE);
-	reg = fdt_getprop(fdt, off, "reg", &len);
+	prop = fdt_getprop(fdt, off, "reg", &len);
 	ck_assert_int_eq(len, 32);
+	memcpy(reg, prop, sizeof(reg)); /* cells are only 4-byte aligned */
 	ck_assert_uint_eq(fdt64_to_cpu(reg[0]), 0x6030203180000ULL + 3 * 0x10000);
 	ck_assert_uint_eq(fdt64_to_cpu(reg[1]), 0x10000);
 	ck_assert_uint_eq(fdt64_to_cpu(reg[2]), 0x6030203180000ULL + 2 * 0x10000);
