@@ -4,10 +4,12 @@
  * capabilities with it; every architecture has it.
  */
 #include "system/machine.h"
+#include "system/opts.h"
 
+/* No properties, as in QEMU: another machine's (acpi=, mmu=, ic-mode=) is an error. */
 static int none_init(struct machine_config *cfg, GError **err)
 {
-	return 0;
+	return cfg->machine_opts ? kopts_check_unused(cfg->machine_opts, "-machine", err) : 0;
 }
 
 static const struct machine_type none_machine = {
