@@ -152,6 +152,18 @@ bool io_dispatch(enum io_space s, uint64_t addr, void *data, unsigned size, bool
 	return found;
 }
 
+/* A new region, not yet mapped, in the list the commits walk. */
+static struct ram_region *region_add(struct ram_region *r, const char *name, uint64_t size)
+{
+	r->name = g_strdup(name);
+	r->size = size;
+	r->slot = -1;
+	if (!ram_regions)
+		ram_regions = g_ptr_array_new();
+	g_ptr_array_add(ram_regions, r);
+	return r;
+}
+
 struct ram_region *ram_region_new(const char *name, uint64_t size)
 {
 	struct ram_region *r = g_new0(struct ram_region, 1);
@@ -172,13 +184,7 @@ struct ram_region *ram_region_new(const char *name, uint64_t size)
 	madvise(r->host, size, MADV_DONTDUMP);
 	if (size >= (256ULL << 20))
 		madvise(r->host, size, MADV_HUGEPAGE);
-	r->name = g_strdup(name);
-	r->size = size;
-	r->slot = -1;
-	if (!ram_regions)
-		ram_regions = g_ptr_array_new();
-	g_ptr_array_add(ram_regions, r);
-	return r;
+	return region_add(r, name, size);
 }
 
 struct ram_region *ram_region_new_device(const char *name, void *host, uint64_t size)
@@ -187,13 +193,7 @@ struct ram_region *ram_region_new_device(const char *name, void *host, uint64_t 
 
 	r->host = host;
 	r->device = true;
-	r->name = g_strdup(name);
-	r->size = size;
-	r->slot = -1;
-	if (!ram_regions)
-		ram_regions = g_ptr_array_new();
-	g_ptr_array_add(ram_regions, r);
-	return r;
+	return region_add(r, name, size);
 }
 
 void *ram_region_host(struct ram_region *r)

@@ -243,6 +243,15 @@ static void build_cpus(struct fdt_builder *b, const struct spapr_fdt_config *c)
 	end(b);
 }
 
+/* What makes a node the machine's interrupt controller, XICS or XIVE: the same phandle. */
+static void intc_props(struct fdt_builder *b)
+{
+	prop(b, "interrupt-controller", NULL, 0);
+	prop_u32(b, "#interrupt-cells", 2);
+	prop_u32(b, "linux,phandle", SPAPR_XICS_PHANDLE);
+	prop_u32(b, "phandle", SPAPR_XICS_PHANDLE);
+}
+
 static void build_xics(struct fdt_builder *b, const struct spapr_fdt_config *c)
 {
 	uint32_t ranges[2] = { 0, c->smp_cpus };
@@ -250,11 +259,8 @@ static void build_xics(struct fdt_builder *b, const struct spapr_fdt_config *c)
 	begin(b, "interrupt-controller");
 	prop_str(b, "device_type", "PowerPC-External-Interrupt-Presentation");
 	prop_str(b, "compatible", "IBM,ppc-xicp");
-	prop(b, "interrupt-controller", NULL, 0);
 	prop_cells(b, "ibm,interrupt-server-ranges", ranges, 2);
-	prop_u32(b, "#interrupt-cells", 2);
-	prop_u32(b, "linux,phandle", SPAPR_XICS_PHANDLE);
-	prop_u32(b, "phandle", SPAPR_XICS_PHANDLE);
+	intc_props(b);
 	end(b);
 }
 
@@ -284,10 +290,7 @@ static void build_xive(struct fdt_builder *b, const struct spapr_fdt_config *c)
 	prop(b, "reg", reg, sizeof(reg));
 	prop_cells(b, "ibm,xive-eq-sizes", eq_sizes, 1);
 	prop_cells(b, "ibm,xive-lisn-ranges", lisns, 2);
-	prop(b, "interrupt-controller", NULL, 0);
-	prop_u32(b, "#interrupt-cells", 2);
-	prop_u32(b, "linux,phandle", SPAPR_XICS_PHANDLE);
-	prop_u32(b, "phandle", SPAPR_XICS_PHANDLE);
+	intc_props(b);
 	end(b);
 }
 
