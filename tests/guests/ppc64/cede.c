@@ -8,13 +8,8 @@
  * let the kernel deliver the interrupt (MSR[EE] is on after a cede). The
  * decrementer handler at 0x900 re-arms DEC far away and returns.
  */
-#include <stdint.h>
+#include "papr.h"
 
-#define H_PUT_TERM_CHAR 0x58
-#define H_CONFER 0xe4
-#define H_RTAS 0xf000
-#define VTY 0x71000000u
-#define RTAS_POWER_OFF (0x2000u + 3)
 #define DEC_TICKS (512000000u / 10) /* 100 ms of the 512 MHz timebase */
 #define DEC_REARM 0x7fff0000u
 #define DEC_VECTOR 0x900
@@ -23,47 +18,6 @@
 static const uint32_t dec_handler[] = { 0x7c7143a6, 0x3c607fff, 0x7c7603a6, 0x7c7142a6,
 					0x4c000024 };
 static uint32_t rtas_args[8] __attribute__((aligned(16)));
-
-static long hcall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
-		  unsigned long a3)
-{
-	register unsigned long r3 __asm__("r3") = nr;
-	register unsigned long r4 __asm__("r4") = a0;
-	register unsigned long r5 __asm__("r5") = a1;
-	register unsigned long r6 __asm__("r6") = a2;
-	register unsigned long r7 __asm__("r7") = a3;
-
-	__asm__ volatile("sc 1"
-			 : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7)
-			 :
-			 : "r0", "r8", "r9", "r10", "r11", "r12", "ctr", "xer", "cr0", "cr1",
-			   "cr5", "cr6", "cr7", "memory");
-	return r3;
-}
-
-static void put(const char *s)
-{
-	while (*s) {
-		unsigned long w[2] = { 0, 0 }, len = 0;
-
-		while (len < 16 && s[len]) {
-			w[len / 8] |= (unsigned long)(uint8_t)s[len] << (56 - 8 * (len % 8));
-			len++;
-		}
-		hcall(H_PUT_TERM_CHAR, VTY, len, w[0], w[1]);
-		s += len;
-	}
-}
-
-static void puthex(uint64_t v)
-{
-	char b[19] = "0x";
-
-	for (int i = 0; i < 16; i++)
-		b[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
-	b[18] = 0;
-	put(b);
-}
 
 static uint64_t mftb(void)
 {
@@ -109,7 +63,7 @@ void cmain(void)
 	int ok;
 
 	install_dec_handler();
-	put("CEDE confer to self, decrementer in 100 ms\n");
+	puts_("CEDE confer to self, decrementer in 100 ms\n");
 	mtdec(DEC_TICKS);
 	tb0 = mftb();
 	ret = hcall(H_CONFER, 0, 0, 0, 0);
@@ -121,15 +75,12 @@ void cmain(void)
 	 * (32-bit compare: the DEC may be 32 bits wide).
 	 */
 	ok = ret == 0 && waited >= DEC_TICKS - DEC_TICKS / 10 && (int32_t)dec > (int32_t)DEC_TICKS;
-	put("CEDE r3=");
+	puts_("CEDE r3=");
 	puthex(ret);
-	put(" waited=");
+	puts_(" waited=");
 	puthex(waited);
-	put(" dec=");
+	puts_(" dec=");
 	puthex(dec);
-	put(ok ? " OK\n" : " BAD\n");
-	rtas_args[0] = __builtin_bswap32(RTAS_POWER_OFF);
-	rtas_args[1] = __builtin_bswap32(2);
-	rtas_args[2] = __builtin_bswap32(1);
-	hcall(H_RTAS, (unsigned long)rtas_args, 0, 0, 0);
+	puts_(ok ? " OK\n" : " BAD\n");
+	rtas(rtas_args, RTAS_POWER_OFF, 2, 0, 0);
 }

@@ -10,14 +10,8 @@
  * The boot counter lives at 0x8000, below the loaded image, so resets (which
  * rewrite the image) keep it.
  */
-#include <stdint.h>
+#include "papr.h"
 
-#define H_PUT_TERM_CHAR 0x58
-#define H_RTAS 0xf000
-#define VTY 0x71000000u
-#define RTAS_TOKEN_BASE 0x2000u
-#define RTAS_POWER_OFF (RTAS_TOKEN_BASE + 3)
-#define RTAS_SYSTEM_REBOOT (RTAS_TOKEN_BASE + 4)
 #define FDT_MAGIC 0xd00dfeedu
 #define BOOTS 20
 
@@ -30,59 +24,6 @@ struct counter {
 
 static uint32_t rtas_args[16] __attribute__((aligned(16)));
 
-static long hcall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
-		  unsigned long a3)
-{
-	register unsigned long r3 __asm__("r3") = nr;
-	register unsigned long r4 __asm__("r4") = a0;
-	register unsigned long r5 __asm__("r5") = a1;
-	register unsigned long r6 __asm__("r6") = a2;
-	register unsigned long r7 __asm__("r7") = a3;
-
-	__asm__ volatile("sc 1"
-			 : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7)
-			 :
-			 : "r0", "r8", "r9", "r10", "r11", "r12", "ctr", "xer", "cr0", "cr1",
-			   "cr5", "cr6", "cr7", "memory");
-	return r3;
-}
-
-static uint32_t be32(uint32_t v)
-{
-	return __builtin_bswap32(v);
-}
-
-static void put(const char *s, unsigned long n)
-{
-	while (n) {
-		unsigned long len = n > 16 ? 16 : n, w[2] = { 0, 0 };
-
-		for (unsigned long i = 0; i < len; i++)
-			w[i / 8] |= (unsigned long)(uint8_t)s[i] << (56 - 8 * (i % 8));
-		hcall(H_PUT_TERM_CHAR, VTY, len, w[0], w[1]);
-		s += len;
-		n -= len;
-	}
-}
-
-static void puts_(const char *s)
-{
-	unsigned long n = 0;
-
-	while (s[n])
-		n++;
-	put(s, n);
-}
-
-static void puthex(uint64_t v)
-{
-	char b[18] = "0x";
-
-	for (int i = 0; i < 16; i++)
-		b[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
-	put(b, 18);
-}
-
 static void putdec(uint32_t v)
 {
 	char b[10];
@@ -94,16 +35,6 @@ static void putdec(uint32_t v)
 	} while (v);
 	while (n)
 		put(&b[--n], 1);
-}
-
-static void rtas(uint32_t token, uint32_t nargs, uint32_t a0, uint32_t a1)
-{
-	rtas_args[0] = be32(token);
-	rtas_args[1] = be32(nargs);
-	rtas_args[2] = be32(1);
-	rtas_args[3] = be32(a0);
-	rtas_args[4] = be32(a1);
-	hcall(H_RTAS, (unsigned long)rtas_args, 0, 0, 0);
 }
 
 static int streq(const char *a, const char *b)
@@ -176,14 +107,14 @@ void cmain(uint64_t r3, uint64_t r4, uint64_t r5)
 	putdec((uint32_t)count);
 	puts_(ok ? " OK\n" : " BAD\n");
 	if (!ok) {
-		rtas(RTAS_POWER_OFF, 2, ~0u, ~0u);
+		rtas(rtas_args, RTAS_POWER_OFF, 2, ~0u, ~0u);
 		return;
 	}
 	COUNTER->boots = boots + 1;
 	if (boots + 1 >= BOOTS) {
 		puts_("GPR3 DONE\n");
-		rtas(RTAS_POWER_OFF, 2, ~0u, ~0u);
+		rtas(rtas_args, RTAS_POWER_OFF, 2, ~0u, ~0u);
 		return;
 	}
-	rtas(RTAS_SYSTEM_REBOOT, 0, 0, 0);
+	rtas(rtas_args, RTAS_SYSTEM_REBOOT, 0, 0, 0);
 }
