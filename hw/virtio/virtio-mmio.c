@@ -73,12 +73,7 @@ static const struct virtio_transport_ops mmio_transport = {
  */
 static void flush_notifies(struct virtio_mmio *t)
 {
-	for (unsigned q = 0; q < t->vdev->num_queues; q++) {
-		uint64_t cnt;
-
-		if (t->notify_fd[q] >= 0 && read(t->notify_fd[q], &cnt, sizeof(cnt)) == sizeof(cnt))
-			virtio_queue_notify(t->vdev, q);
-	}
+	virtio_flush_notify_fds(t->vdev, t->notify_fd);
 }
 
 static gboolean notify_ready(gint fd, GIOCondition cond, gpointer opaque)

@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -145,6 +146,16 @@ void virtio_queue_notify(struct virtio_device *vdev, unsigned index)
 	    !vdev->vqs[index].ready || !vdev->ops->queue_notify)
 		return;
 	vdev->ops->queue_notify(vdev, &vdev->vqs[index]);
+}
+
+void virtio_flush_notify_fds(struct virtio_device *vdev, const int *fds)
+{
+	for (unsigned q = 0; q < vdev->num_queues; q++) {
+		uint64_t cnt;
+
+		if (fds[q] >= 0 && read(fds[q], &cnt, sizeof(cnt)) == sizeof(cnt))
+			virtio_queue_notify(vdev, q);
+	}
 }
 
 void virtio_raise_queue_irq(struct virtio_device *vdev)

@@ -127,6 +127,11 @@ void virtio_config_changed(struct virtio_device *vdev);
 
 /* The driver notified queue index (ignored while broken or not DRIVER_OK). */
 void virtio_queue_notify(struct virtio_device *vdev, unsigned index);
+/*
+ * Doorbells KVM signalled on the transport's ioeventfds (fds[q], -1: none)
+ * that the main loop has not handled yet: each becomes a queue notify.
+ */
+void virtio_flush_notify_fds(struct virtio_device *vdev, const int *fds);
 /* Raise the queue interrupt (used by virtqueue_notify()). */
 void virtio_raise_queue_irq(struct virtio_device *vdev);
 /* Queue vq wants an interrupt (virtqueue_notify()): the transport's queue_irq. */
