@@ -113,6 +113,18 @@ int irq_line_irqfd_gsi(unsigned line)
 	return line < IOAPIC_PINS && line != 2 ? (int)line : -1;
 }
 
+/* A message without an irqfd. */
+int pci_msi_signal(uint64_t addr, uint32_t data)
+{
+	struct kvm_msi msi = {
+		.address_lo = (uint32_t)addr,
+		.address_hi = addr >> 32,
+		.data = data,
+	};
+
+	return ioctl(kvm_vm_fd(), KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
+}
+
 int pci_msi_route_add(uint64_t addr, uint32_t data, GError **err)
 {
 	unsigned i;

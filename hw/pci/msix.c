@@ -3,7 +3,7 @@
  * MSI-X: capability, vector table and PBA. Delivery goes through an MSI
  * route in the irqchip's GSI routing table and an irqfd on it, made at a
  * vector's first delivery and retargeted only when the guest changed the
- * entry since; KVM_SIGNAL_MSI is the fallback.
+ * entry since; pci_msi_signal() (x86: KVM_SIGNAL_MSI) is the fallback.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -33,7 +33,24 @@ static bool vector_masked(const struct msix *m, unsigned v)
 	       (m->vec[v].ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT);
 }
 
-/* Route + irqfd for e; false when the vector must use KVM_SIGNAL_MSI. */
+/* Unregister e's irqfd and free its route. */
+static void irqfd_drop(struct msix_vector *e)
+{
+	struct kvm_irqfd irqfd = {
+		.fd = e->irqfd,
+		.gsi = e->gsi,
+		.flags = KVM_IRQFD_FLAG_DEASSIGN,
+	};
+
+	if (ioctl(kvm_vm_fd(), KVM_IRQFD, &irqfd) < 0)
+		warn_report("KVM_IRQFD deassign (GSI %d): %s", e->gsi, g_strerror(errno));
+	close(e->irqfd);
+	pci_msi_route_del(e->gsi);
+	e->irqfd = -1;
+	e->gsi = -1;
+}
+
+/* Route + irqfd for e; false when the vector must use pci_msi_signal(). */
 static bool irqfd_ready(struct msix *m, struct msix_vector *e)
 {
 	GError *err = NULL;
@@ -68,14 +85,18 @@ static bool irqfd_ready(struct msix *m, struct msix_vector *e)
 		return true;
 	}
 	if (e->route_addr != e->addr || e->route_data != e->data) {
-		if (pci_msi_route_update(e->gsi, e->addr, e->data, &err) < 0)
-			goto fail;
+		if (pci_msi_route_update(e->gsi, e->addr, e->data, &err) < 0) {
+			/* pseries: the route is the source; another one needs another irqfd. */
+			g_clear_error(&err);
+			irqfd_drop(e);
+			return irqfd_ready(m, e);
+		}
 		e->route_addr = e->addr;
 		e->route_data = e->data;
 	}
 	return true;
 fail:
-	warn_report("%s: MSI-X vector %u without irqfd (%s); using KVM_SIGNAL_MSI",
+	warn_report("%s: MSI-X vector %u without irqfd (%s); delivering without one",
 		    m->dev->name, (unsigned)(e - m->vec), err->message);
 	g_error_free(err);
 	e->no_irqfd = true;
@@ -85,20 +106,17 @@ fail:
 static void deliver(struct msix *m, unsigned v)
 {
 	struct msix_vector *e = &m->vec[v];
-	struct kvm_msi msi = {
-		.address_lo = (uint32_t)e->addr,
-		.address_hi = e->addr >> 32,
-		.data = e->data,
-	};
 	uint64_t one = 1;
+	int ret;
 
 	m->sent++;
 	if (kvm_vm_fd() < 0)
 		return; /* unit tests: counted only */
 	if (irqfd_ready(m, e) && write(e->irqfd, &one, sizeof(one)) == sizeof(one))
 		return;
-	if (ioctl(kvm_vm_fd(), KVM_SIGNAL_MSI, &msi) < 0)
-		warn_report_once("%s: KVM_SIGNAL_MSI failed: %s", m->dev->name, g_strerror(errno));
+	ret = pci_msi_signal(e->addr, e->data);
+	if (ret < 0)
+		warn_report_once("%s: MSI delivery failed: %s", m->dev->name, g_strerror(-ret));
 }
 
 void msix_notify(struct msix *m, unsigned v)

@@ -14,9 +14,11 @@
  * DMA: Linux 6.1 dereferences the PHB's ibm,dma-window unconditionally, so
  * there is a small default window whose TCE table lives in KVM (spapr.c);
  * nothing translates through it, since virtio without
- * VIRTIO_F_ACCESS_PLATFORM hands the device guest-physical addresses. No MSI: without
- * ibm,change-msi Linux's virtio-pci uses INTx, swizzled onto four XICS
- * LSIs through the PHB's interrupt-map.
+ * VIRTIO_F_ACCESS_PLATFORM hands the device guest-physical addresses.
+ *
+ * Interrupts: MSI-X through RTAS ibm,change-msi (spapr-pci-msi.c), and INTx,
+ * swizzled onto four XICS LSIs through the PHB's interrupt-map, for
+ * functions without MSI-X (vectors=0) and guests that do not ask.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,7 +44,6 @@ static const struct pci_bus_layout spapr_layout = {
 	.cpu_offset = SPAPR_PCI_MEM32_CPU - SPAPR_PCI_MEM32_PCI,
 	.intx_irq = { SPAPR_PHB_INTX_IRQ, SPAPR_PHB_INTX_IRQ + 1, SPAPR_PHB_INTX_IRQ + 2,
 		      SPAPR_PHB_INTX_IRQ + 3 },
-	.no_msi = true,
 };
 
 /*
@@ -214,6 +215,7 @@ static int build_function(void *fdt, const struct pci_device *d)
 	TRY(prop_cells(fdt, "reg", reg, nreg));
 	if (nassigned)
 		TRY(prop_cells(fdt, "assigned-addresses", assigned, nassigned));
+	TRY(spapr_phb_msi_fdt_function(fdt, d));
 	return fdt_end_node(fdt);
 }
 
@@ -247,6 +249,8 @@ int spapr_phb_build_fdt(void *fdt)
 	TRY(fdt_property_u32(fdt, "ibm,#dma-address-cells", 2));
 	TRY(fdt_property_u32(fdt, "ibm,#dma-size-cells", 2));
 	TRY(prop_cells(fdt, "ibm,dma-window", dma_window, G_N_ELEMENTS(dma_window)));
+	/* The MSI sources the PHB's functions share: Linux makes its MSI domain from it. */
+	TRY(fdt_property_u32(fdt, "ibm,pe-total-#msi", SPAPR_MSI_COUNT));
 	TRY(prop_cells(fdt, "interrupt-map-mask", map_mask, G_N_ELEMENTS(map_mask)));
 	for (unsigned slot = 0; slot < PCI_SLOTS; slot++) {
 		for (unsigned pin = 0; pin < 4; pin++) {
@@ -283,5 +287,6 @@ int spapr_phb_init(GError **err)
 	spapr_rtas_register(RTAS_WRITE_PCI_CONFIG, spapr_phb_rtas_write);
 	spapr_rtas_register(RTAS_IBM_READ_PCI_CONFIG, spapr_phb_rtas_ibm_read);
 	spapr_rtas_register(RTAS_IBM_WRITE_PCI_CONFIG, spapr_phb_rtas_ibm_write);
+	spapr_phb_msi_init();
 	return 0;
 }

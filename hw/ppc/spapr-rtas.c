@@ -40,6 +40,8 @@ static const char *const rtas_names[RTAS_COUNT] = {
 	[RTAS_WRITE_PCI_CONFIG] = "write-pci-config",
 	[RTAS_IBM_READ_PCI_CONFIG] = "ibm,read-pci-config",
 	[RTAS_IBM_WRITE_PCI_CONFIG] = "ibm,write-pci-config",
+	[RTAS_IBM_CHANGE_MSI] = "ibm,change-msi",
+	[RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER] = "ibm,query-interrupt-source-number",
 	[RTAS_SET_XIVE] = "ibm,set-xive",
 	[RTAS_GET_XIVE] = "ibm,get-xive",
 	[RTAS_INT_OFF] = "ibm,int-off",
@@ -219,6 +221,8 @@ static void rtas_dispatch(uint32_t token, struct rtas_call *c)
 	case RTAS_WRITE_PCI_CONFIG:
 	case RTAS_IBM_READ_PCI_CONFIG:
 	case RTAS_IBM_WRITE_PCI_CONFIG:
+	case RTAS_IBM_CHANGE_MSI:
+	case RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER:
 		if (handlers[idx])
 			handlers[idx](c->nargs, c->args, c->nret, c->rets);
 		else

@@ -475,7 +475,7 @@ struct virtio_pci *virtio_pci_create(struct virtio_device *vdev, int slot, int v
 	}
 	if (msix_init(&t->msix, &t->pci, vectors, VIRTIO_PCI_MSIX_BAR, err) < 0)
 		goto fail;
-	/* irqfd=off: every vector is a KVM_SIGNAL_MSI (the fallback path, for tests). */
+	/* irqfd=off: every vector takes the fallback path, pci_msi_signal() (for tests). */
 	for (unsigned v = 0; !vdev->irqfd && v < vectors; v++)
 		t->msix.vec[v].no_irqfd = true;
 	add_virtio_cap(t, VIRTIO_PCI_CAP_COMMON_CFG, VIRTIO_PCI_COMMON_OFFSET,

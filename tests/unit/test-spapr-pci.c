@@ -4,19 +4,23 @@
  * as Linux's pseries PCI code reads it), the RTAS config-space calls with
  * big-endian argument buffers in guest RAM (and bad addresses, sizes and
  * BUIDs answered with RTAS errors), BARs decoded at the window's CPU
- * address, INTx on the XICS sources, no MSI-X, and the cold state after a
- * system reset.
+ * address, INTx on the XICS sources, MSI-X through RTAS ibm,change-msi and
+ * ibm,query-interrupt-source-number (the table entries Keel writes, errors,
+ * exhaustion), and the cold state after a system reset.
  */
 #include <check.h>
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
 
 #include "hw/core/device.h"
 #include "hw/core/reset.h"
+#include "hw/pci/msix.h"
 #include "hw/pci/pci.h"
 #include "hw/ppc/spapr-pci.h"
 #include "hw/ppc/spapr.h"
+#include "hw/virtio/virtio-pci.h"
 #include "system/memory.h"
 #include "system/opts.h"
 
@@ -210,6 +214,14 @@ START_TEST(phb_node)
 			  spapr_rtas_token(RTAS_IBM_WRITE_PCI_CONFIG));
 	ck_assert_uint_eq(cell(fdt, "/rtas", "read-pci-config", 0),
 			  spapr_rtas_token(RTAS_READ_PCI_CONFIG));
+	/* MSI: both calls, and the sources the PHB's functions share (Linux's MSI domain). */
+	ck_assert_uint_eq(cell(fdt, "/rtas", "ibm,change-msi", 0),
+			  spapr_rtas_token(RTAS_IBM_CHANGE_MSI));
+	ck_assert_uint_eq(cell(fdt, "/rtas", "ibm,query-interrupt-source-number", 0),
+			  spapr_rtas_token(RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER));
+	ck_assert_uint_eq(cell(fdt, PHB, "ibm,pe-total-#msi", 0), 26);
+	ck_assert_uint_lt(spapr_rtas_token(RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER),
+			  spapr_rtas_token(RTAS_FIRST_KERNEL));
 }
 END_TEST
 
@@ -229,15 +241,17 @@ START_TEST(function_nodes)
 	ck_assert_uint_eq(cell(fdt, RNG5, "revision-id", 0), 1);
 	ck_assert_uint_eq(cell(fdt, RNG5, "class-code", 0), 0xff0000);
 	ck_assert_uint_eq(cell(fdt, RNG5, "interrupts", 0), 1);
-	/* reg: config space of 00:05.0, then BAR 0's size. */
+	/* MSI-X: one vector for config changes, one for the queue. */
+	ck_assert_uint_eq(cell(fdt, RNG5, "ibm,req#msi-x", 0), 2);
+	/* reg: config space of 00:05.0, then BAR 0's size and the MSI-X BAR's. */
 	p = getprop(fdt, RNG5, "reg", &len);
-	ck_assert_int_eq(len, 2 * 5 * 4);	/* no MSI-X BAR on pseries */
+	ck_assert_int_eq(len, 3 * 5 * 4);
 	ck_assert_uint_eq(fdt32_to_cpu(p[0]), 5 << 11);
 	ck_assert_uint_eq(fdt32_to_cpu(p[5]), 0x02000000 | 5 << 11 | PCI_BASE_ADDRESS_0);
 	ck_assert_uint_eq(fdt32_to_cpu(p[9]), d->bars[0].size);
 	/* assigned-addresses: where hw/pci placed BAR 0, in the PCI window. */
 	p = getprop(fdt, RNG5, "assigned-addresses", &len);
-	ck_assert_int_eq(len, 5 * 4);
+	ck_assert_int_eq(len, 2 * 5 * 4);
 	ck_assert_uint_eq(fdt32_to_cpu(p[0]), 0x82000000u | 5 << 11 | PCI_BASE_ADDRESS_0);
 	ck_assert_uint_eq(fdt32_to_cpu(p[2]), d->bars[0].cold_addr);
 	ck_assert_uint_ge(fdt32_to_cpu(p[2]), SPAPR_PCI_MEM32_PCI);
@@ -277,10 +291,16 @@ START_TEST(rtas_config_reads_and_writes)
 	ck_assert_uint_eq(cfg_read_ok(5, 1, 1), 0x1a);
 	ck_assert_uint_eq(cfg_read_ok(5, PCI_BASE_ADDRESS_0, 4), bar);
 	ck_assert_uint_eq(cfg_read_ok(5, PCI_INTERRUPT_PIN, 1), 1);
-	/* No MSI-X on a bus without MSI: the capability list has only vendor caps. */
-	for (unsigned pos = cfg_read_ok(5, PCI_CAPABILITY_LIST, 1); pos;
-	     pos = cfg_read_ok(5, pos + 1, 1))
-		ck_assert_uint_eq(cfg_read_ok(5, pos, 1), PCI_CAP_ID_VNDR);
+	/* The capability list: virtio's vendor caps and one MSI-X (2 vectors). */
+	for (unsigned pos = cfg_read_ok(5, PCI_CAPABILITY_LIST, 1), n = 0; pos;
+	     pos = cfg_read_ok(5, pos + 1, 1)) {
+		if (cfg_read_ok(5, pos, 1) == PCI_CAP_ID_MSIX) {
+			ck_assert_uint_eq(++n, 1);
+			ck_assert_uint_eq(cfg_read_ok(5, pos + PCI_MSIX_FLAGS, 2), 1);
+		} else {
+			ck_assert_uint_eq(cfg_read_ok(5, pos, 1), PCI_CAP_ID_VNDR);
+		}
+	}
 	/* A write goes through the write masks. */
 	ck_assert_int_eq(ibm_write(cfg_addr(0, 5, PCI_COMMAND), 2, 0xffff), RTAS_OUT_SUCCESS);
 	ck_assert_uint_eq(cfg_read_ok(5, PCI_COMMAND, 2), PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
@@ -402,13 +422,17 @@ START_TEST(device_options)
 {
 	GError *err = NULL;
 
-	/* No MSI on pseries: vectors=N is refused, vectors=0 is fine. */
-	ck_assert_int_lt(create_device("virtio-rng-pci,addr=7,vectors=2", &err), 0);
-	ck_assert_ptr_nonnull(strstr(err->message, "no MSI"));
-	g_clear_error(&err);
-	ck_assert_ptr_null(pci_bus_device(7));
+	g_autofree void *fdt = NULL;
+
+	/* vectors=N as on the PC; vectors=0: INTx only, no ibm,req#msi-x. */
+	ck_assert_int_eq(create_device("virtio-rng-pci,addr=6,vectors=3", &err), 0);
 	ck_assert_int_eq(create_device("virtio-rng-pci,addr=7,vectors=0", &err), 0);
 	ck_assert_ptr_nonnull(pci_bus_device(7));
+	fdt = build_tree();
+	ck_assert_uint_eq(cell(fdt, PHB "/pci1af4,1044@6", "ibm,req#msi-x", 0), 3);
+	ck_assert_ptr_null(fdt_getprop(fdt, fdt_path_offset(fdt, PHB "/pci1af4,1044@7"),
+				       "ibm,req#msi-x", NULL));
+	ck_assert_uint_eq(cell(fdt, PHB "/pci1af4,1044@7", "interrupts", 0), 1);
 	/* Slot errors as on the PC; a second PHB is refused. */
 	ck_assert_int_lt(create_device("virtio-rng-pci,addr=5", &err), 0);
 	g_clear_error(&err);
@@ -416,6 +440,179 @@ START_TEST(device_options)
 	g_clear_error(&err);
 }
 END_TEST
+
+/* ibm,change-msi on slot's function: status; *got and *seq from the return words. */
+static int32_t change_msi(unsigned slot, uint32_t func, uint32_t req, uint32_t *got,
+			  uint32_t *type)
+{
+	uint32_t args[6] = { cfg_addr(0, slot, 0), SPAPR_PHB_BUID >> 32, (uint32_t)SPAPR_PHB_BUID,
+			     func, req, 7 };
+	uint32_t rets[4] = { 0 };
+
+	rtas(RTAS_IBM_CHANGE_MSI, 6, 4, args, rets);
+	if ((int32_t)rets[0] == RTAS_OUT_SUCCESS) {
+		ck_assert_uint_eq(rets[2], 8); /* the next sequence number */
+		*got = rets[1];
+		*type = rets[3];
+	}
+	return (int32_t)rets[0];
+}
+
+/* ibm,query-interrupt-source-number: status, *src; edge is checked. */
+static int32_t query_irq(unsigned slot, uint32_t vector, uint32_t *src)
+{
+	uint32_t args[4] = { cfg_addr(0, slot, 0), SPAPR_PHB_BUID >> 32, (uint32_t)SPAPR_PHB_BUID,
+			     vector };
+	uint32_t rets[3] = { 0 };
+
+	rtas(RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER, 4, 3, args, rets);
+	if ((int32_t)rets[0] == RTAS_OUT_SUCCESS) {
+		ck_assert_uint_eq(rets[2], 1);
+		*src = rets[1];
+	}
+	return (int32_t)rets[0];
+}
+
+/* Vector v of slot's MSI-X table, read through its BAR as the guest would. */
+static void table_entry(unsigned slot, unsigned v, uint64_t *addr, uint32_t *data)
+{
+	struct pci_device *d = pci_bus_device(slot);
+	const struct pci_bar *b = &d->bars[VIRTIO_PCI_MSIX_BAR];
+
+	*addr = b->ops->read(b->opaque, v * 16, 4) | b->ops->read(b->opaque, v * 16 + 4, 4) << 32;
+	*data = b->ops->read(b->opaque, v * 16 + 8, 4);
+}
+
+START_TEST(msi_change_and_query)
+{
+	uint32_t got = 0, type = 0, src[2], s;
+	uint64_t addr;
+	uint32_t data;
+
+	/* As Linux does first: "no MSIs" succeeds with none. */
+	ck_assert_int_eq(change_msi(5, 3, 0, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(got, 0);
+	ck_assert_int_eq(query_irq(5, 0, &s), RTAS_OUT_PARAM_ERROR);
+	/* Two MSI-X vectors: two distinct MSI sources, edge, written into the table. */
+	ck_assert_int_eq(change_msi(5, 4, 2, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(got, 2);
+	ck_assert_uint_eq(type, 2);
+	ck_assert_uint_eq(spapr_phb_msi_allocated(5), 2);
+	for (unsigned v = 0; v < 2; v++) {
+		ck_assert_int_eq(query_irq(5, v, &src[v]), RTAS_OUT_SUCCESS);
+		ck_assert_uint_ge(src[v], SPAPR_MSI_FIRST);
+		ck_assert_uint_lt(src[v], SPAPR_PHB_INTX_IRQ);
+		ck_assert_uint_ne(src[v], SPAPR_IRQ_EPOW);
+		ck_assert_uint_ne(src[v], SPAPR_IRQ_VTY);
+		table_entry(5, v, &addr, &data);
+		ck_assert_uint_eq(addr, SPAPR_MSI_WINDOW);
+		ck_assert_uint_eq(data, src[v]);
+	}
+	ck_assert_uint_ne(src[0], src[1]);
+	ck_assert_int_eq(query_irq(5, 2, &s), RTAS_OUT_PARAM_ERROR);
+	/* The other function gets other sources; function 1 of slot 0 does not exist. */
+	ck_assert_int_eq(change_msi(0, 1, 1, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_int_eq(query_irq(0, 0, &s), RTAS_OUT_SUCCESS);
+	ck_assert(s != src[0] && s != src[1]);
+	/* Freeing clears the table and the sources. */
+	ck_assert_int_eq(change_msi(5, 4, 0, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(got, 0);
+	ck_assert_uint_eq(spapr_phb_msi_allocated(5), 0);
+	table_entry(5, 0, &addr, &data);
+	ck_assert_uint_eq(addr, 0);
+	ck_assert_uint_eq(data, 0);
+	ck_assert_int_eq(query_irq(5, 0, &s), RTAS_OUT_PARAM_ERROR);
+	/* A system reset frees everything: the next kernel asks again. */
+	reset_run_all();
+	ck_assert_uint_eq(spapr_phb_msi_allocated(0), 0);
+	ck_assert_int_eq(query_irq(0, 0, &s), RTAS_OUT_PARAM_ERROR);
+}
+END_TEST
+
+START_TEST(msi_errors)
+{
+	uint32_t got = 0, type = 0, s;
+	uint32_t args[6] = { cfg_addr(0, 5, 0), SPAPR_PHB_BUID >> 32, (uint32_t)SPAPR_PHB_BUID + 1,
+			     4, 1, 1 };
+	uint32_t rets[4];
+	GError *err = NULL;
+
+	/* Wrong BUID, argument counts, empty slots, other functions, unknown func codes. */
+	rtas(RTAS_IBM_CHANGE_MSI, 6, 4, args, rets);
+	ck_assert_int_eq((int32_t)rets[0], RTAS_OUT_PARAM_ERROR);
+	args[2] = (uint32_t)SPAPR_PHB_BUID;
+	rtas(RTAS_IBM_CHANGE_MSI, 5, 4, args, rets);
+	ck_assert_int_eq((int32_t)rets[0], RTAS_OUT_PARAM_ERROR);
+	rtas(RTAS_IBM_CHANGE_MSI, 6, 2, args, rets);
+	ck_assert_int_eq((int32_t)rets[0], RTAS_OUT_PARAM_ERROR);
+	rtas(RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER, 3, 3, args, rets);
+	ck_assert_int_eq((int32_t)rets[0], RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(change_msi(9, 4, 1, &got, &type), RTAS_OUT_PARAM_ERROR);
+	args[0] = cfg_addr(0, 5, 0) | 1 << 8;
+	rtas(RTAS_IBM_CHANGE_MSI, 6, 4, args, rets);
+	ck_assert_int_eq((int32_t)rets[0], RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(change_msi(5, 0, 1, &got, &type), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(change_msi(5, 2, 1, &got, &type), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(change_msi(5, 99, 1, &got, &type), RTAS_OUT_PARAM_ERROR);
+	/* No 32-bit MSI here; more vectors than the table has; INTx-only functions. */
+	ck_assert_int_eq(change_msi(5, 5, 1, &got, &type), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(change_msi(5, 4, 3, &got, &type), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(create_device("virtio-rng-pci,addr=7,vectors=0", &err), 0);
+	ck_assert_int_eq(change_msi(7, 1, 1, &got, &type), RTAS_OUT_PARAM_ERROR);
+	ck_assert_int_eq(change_msi(7, 1, 0, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_uint_eq(spapr_phb_msi_allocated(5), 0);
+	/* 26 sources: 13 functions of 2 vectors take them all, the next is refused. */
+	for (unsigned slot = 8; slot < 8 + 11; slot++) {
+		char spec[40];
+
+		snprintf(spec, sizeof(spec), "virtio-rng-pci,addr=%x", slot);
+		ck_assert_int_eq(create_device(spec, &err), 0);
+	}
+	for (unsigned slot = 8; slot < 8 + 11; slot++)
+		ck_assert_int_eq(change_msi(slot, 4, 2, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_int_eq(change_msi(5, 4, 2, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_int_eq(change_msi(0, 4, 2, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_int_eq(create_device("virtio-rng-pci,addr=14", &err), 0);
+	ck_assert_int_eq(change_msi(0x14, 4, 1, &got, &type), RTAS_OUT_HW_ERROR);
+	ck_assert_int_eq(query_irq(0x14, 0, &s), RTAS_OUT_PARAM_ERROR);
+	/* A new request of a function replaces its old one. */
+	ck_assert_int_eq(change_msi(5, 4, 1, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_int_eq(change_msi(0x14, 4, 1, &got, &type), RTAS_OUT_SUCCESS);
+	ck_assert_int_eq(query_irq(0x14, 0, &s), RTAS_OUT_SUCCESS);
+	/* No handler (a machine without the PHB's calls) answers -3, not a crash. */
+	spapr_rtas_register(RTAS_IBM_CHANGE_MSI, NULL);
+	ck_assert_int_eq(change_msi(5, 4, 1, &got, &type), RTAS_OUT_NOT_SUPPORTED);
+}
+END_TEST
+
+#ifdef __powerpc64__
+/*
+ * Delivery (hw/ppc/spapr-msi.c, linked only on ppc64 hosts, where x86's
+ * routes do not exist): a message Keel wrote names its source, which is the
+ * KVM GSI of that source (ppc's default routing).
+ */
+START_TEST(msi_routes)
+{
+	GError *err = NULL;
+
+	ck_assert_int_eq(pci_msi_route_add(SPAPR_MSI_WINDOW, SPAPR_MSI_FIRST + 3, &err),
+			 SPAPR_MSI_FIRST + 3);
+	ck_assert_int_eq(pci_msi_route_update(SPAPR_MSI_FIRST + 3, SPAPR_MSI_WINDOW,
+					      SPAPR_MSI_FIRST + 3, &err), 0);
+	ck_assert_int_lt(pci_msi_route_update(SPAPR_MSI_FIRST + 3, SPAPR_MSI_WINDOW,
+					      SPAPR_MSI_FIRST + 4, &err), 0);
+	g_clear_error(&err);
+	/* Not Keel's window, or not an MSI source (EPOW, INTx): refused, never raised. */
+	ck_assert_int_lt(pci_msi_route_add(0xfee00000, SPAPR_MSI_FIRST, &err), 0);
+	g_clear_error(&err);
+	ck_assert_int_lt(pci_msi_route_add(SPAPR_MSI_WINDOW, SPAPR_IRQ_EPOW, &err), 0);
+	g_clear_error(&err);
+	ck_assert_int_lt(pci_msi_route_add(SPAPR_MSI_WINDOW, SPAPR_PHB_INTX_IRQ, &err), 0);
+	g_clear_error(&err);
+	ck_assert_int_lt(pci_msi_signal(0, 0), 0);
+}
+END_TEST
+#endif
 
 int main(void)
 {
@@ -432,6 +629,11 @@ int main(void)
 	tcase_add_test(tc, rtas_config_errors);
 	tcase_add_test(tc, bars_intx_and_reset);
 	tcase_add_test(tc, device_options);
+	tcase_add_test(tc, msi_change_and_query);
+	tcase_add_test(tc, msi_errors);
+#ifdef __powerpc64__
+	tcase_add_test(tc, msi_routes);
+#endif
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -5,7 +5,7 @@
 /*
  * MSI-X for a PCI function: the capability, the vector table and the
  * pending bit array in a memory BAR of their own. A vector is delivered
- * through a KVM MSI route and an irqfd (KVM_SIGNAL_MSI where that is not
+ * through a KVM MSI route and an irqfd (pci_msi_signal() where that is not
  * available); a masked vector sets its pending bit and is delivered when
  * unmasked. Main thread or vCPU thread, bql held.
  */
@@ -16,14 +16,17 @@
 #include "hw/pci/pci.h"
 
 /*
- * MSI routes in the irqchip's GSI routing table (for KVM_IRQFD), from the
- * architecture (x86: hw/i386/irqchip.c; pseries has no MSI yet and refuses):
- * add one (returns its GSI or -errno), retarget it, drop it. Main thread,
- * bql held.
+ * MSI routes for KVM_IRQFD, from the architecture (x86: hw/i386/irqchip.c,
+ * MSI routes in the irqchip's GSI routing table; pseries: hw/ppc/spapr-msi.c,
+ * the GSI of the source the message names): add one (returns its GSI or
+ * -errno), retarget it (an error: msix.c drops the irqfd and adds a route
+ * again), drop it. pci_msi_signal delivers one message without an irqfd
+ * (x86: KVM_SIGNAL_MSI); 0 or -errno. Main thread, bql held.
  */
 int pci_msi_route_add(uint64_t addr, uint32_t data, GError **err);
 int pci_msi_route_update(unsigned gsi, uint64_t addr, uint32_t data, GError **err);
 void pci_msi_route_del(unsigned gsi);
+int pci_msi_signal(uint64_t addr, uint32_t data);
 
 #define MSIX_MAX_VECTORS 64
 #define MSIX_BAR_SIZE 0x1000

@@ -7,7 +7,7 @@
  * PAPR guest. Config space through the RTAS calls (ibm,)read/write-pci-config,
  * the bus and its devices described in the device tree (a pseries kernel
  * builds its PCI devices from the tree, not by probing), INTx on four
- * level-sensitive XICS sources. Free of KVM structures apart from the LSI
+ * level-sensitive XICS sources, MSI-X through RTAS ibm,change-msi. Free of KVM structures apart from the LSI
  * set-up in spapr_phb_init(): the unit tests build it on any host.
  */
 #include <glib.h>
@@ -32,6 +32,14 @@
 #define SPAPR_TCE_PAGE_SHIFT 12
 /* INTA-D: the last four of the machine's 32 XICS sources. */
 #define SPAPR_PHB_INTX_IRQ (SPAPR_IRQ_BASE + 28)
+/*
+ * MSI: the edge sources between the fixed ones (EPOW, VTY) and INTx, and
+ * the address every message Keel writes names (its data is the source).
+ * Nothing is decoded there: messages only travel from msix.c to KVM.
+ */
+#define SPAPR_MSI_FIRST (SPAPR_IRQ_BASE + 2)
+#define SPAPR_MSI_COUNT (SPAPR_PHB_INTX_IRQ - SPAPR_MSI_FIRST)
+#define SPAPR_MSI_WINDOW 0x40000000000ULL
 
 /*
  * Make hw/pci's bus 0 this PHB's: the memory window, INTx on the XICS
@@ -48,5 +56,17 @@ void spapr_phb_rtas_ibm_read(uint32_t nargs, const uint32_t *args, uint32_t nret
 			     uint32_t *rets);
 void spapr_phb_rtas_ibm_write(uint32_t nargs, const uint32_t *args, uint32_t nret,
 			      uint32_t *rets);
+
+struct pci_device;
+/* MSI (spapr-pci-msi.c): the RTAS calls, a reset hook; spapr_phb_init() calls it. */
+void spapr_phb_msi_init(void);
+void spapr_phb_rtas_change_msi(uint32_t nargs, const uint32_t *args, uint32_t nret,
+			       uint32_t *rets);
+void spapr_phb_rtas_query_irq(uint32_t nargs, const uint32_t *args, uint32_t nret,
+			      uint32_t *rets);
+/* Vectors slot's function holds (tests). */
+unsigned spapr_phb_msi_allocated(unsigned slot);
+/* "ibm,req#msi-x" in a function's node when it has MSI-X; 0 or a libfdt error. */
+int spapr_phb_msi_fdt_function(void *fdt, const struct pci_device *d);
 
 #endif

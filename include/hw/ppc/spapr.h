@@ -87,11 +87,13 @@ enum spapr_rtas_index {
 	RTAS_SET_SYSTEM_PARAMETER,
 	RTAS_CHECK_EXCEPTION,
 	RTAS_GET_SENSOR_STATE,
-	/* Served by the PHB (hw/ppc/spapr-pci.c) through spapr_rtas_register(). */
+	/* Served by the PHB (hw/ppc/spapr-pci.c, spapr-pci-msi.c) through spapr_rtas_register(). */
 	RTAS_READ_PCI_CONFIG,
 	RTAS_WRITE_PCI_CONFIG,
 	RTAS_IBM_READ_PCI_CONFIG,
 	RTAS_IBM_WRITE_PCI_CONFIG,
+	RTAS_IBM_CHANGE_MSI,
+	RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER,
 	/* Handled inside KVM by its XICS emulation (KVM_PPC_RTAS_DEFINE_TOKEN). */
 	RTAS_SET_XIVE,
 	RTAS_GET_XIVE,
