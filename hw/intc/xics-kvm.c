@@ -163,14 +163,3 @@ unsigned xics_kvm_audit_icp(int vcpu_fd, unsigned index)
 	}
 	return 0;
 }
-
-int xics_kvm_set_irq(unsigned irq, bool level)
-{
-	int ret = kvm_irq_line(irq, level);
-
-	/* The kernel wakes vCPUs it cedes; one halted in userspace re-checks its ICP. */
-	if (!ret && level)
-		for (unsigned i = 0; i < vcpu_count(); i++)
-			vcpu_wake(vcpu_get(i));
-	return ret;
-}

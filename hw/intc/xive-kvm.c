@@ -54,9 +54,8 @@ static const uint8_t vp_cold[8] = { 0, 0, 0, 0, 0xff, 0, 0, 0 };
 
 static int xive_fd = -1;
 static void *tima = MAP_FAILED, *esb = MAP_FAILED;
-static size_t esb_len;
-/* Current line level per LISN (LSIs' re-trigger), and the LSI flag. bql. */
-static GByteArray *level, *lsi;
+/* Current line level per LISN, for the LSIs' re-trigger (irq_set_level_observer). */
+static GByteArray *level;
 static bool no_reset; /* KEEL_TEST_NO_XIVE_RESET: negative control */
 
 static int dev_attr(unsigned long req, uint32_t group, uint64_t attr, void *val)
@@ -68,7 +67,7 @@ static int dev_attr(unsigned long req, uint32_t group, uint64_t attr, void *val)
 
 static bool is_lsi(unsigned lisn)
 {
-	return lsi && lisn < lsi->len && lsi->data[lisn];
+	return spapr_xive_source_is_lsi(lisn);
 }
 
 static bool is_high(unsigned lisn)
@@ -256,7 +255,6 @@ int xive_kvm_init(unsigned nr_servers, GError **err)
 		return -EINVAL;
 	}
 	level = g_byte_array_new();
-	lsi = g_byte_array_new();
 	no_reset = getenv("KEEL_TEST_NO_XIVE_RESET") != NULL;
 	if (no_reset)
 		warn_report("KEEL_TEST_NO_XIVE_RESET: the XIVE is NOT reset (test switch)");
@@ -273,11 +271,8 @@ int xive_kvm_claim(unsigned lisn, bool lsi_src, GError **err)
 		error_setg(err, "XIVE: cannot claim source 0x%x", lisn);
 		return -EINVAL;
 	}
-	if (lisn >= lsi->len) {
-		g_byte_array_set_size(lsi, lisn + 1);
+	if (lisn >= level->len)
 		g_byte_array_set_size(level, lisn + 1);
-	}
-	lsi->data[lisn] = lsi_src;
 	level->data[lisn] = 0;
 	ret = create_source(lisn);
 	if (ret < 0)
@@ -305,6 +300,7 @@ static void xive_reset(void *opaque)
 int xive_kvm_map(GError **err)
 {
 	struct ram_region *tm_r, *esb_r;
+	size_t esb_len;
 	int ret;
 
 	esb_len = (size_t)spapr_xive_nr_lisns() << SPAPR_XIVE_ESB_SHIFT;
@@ -445,17 +441,4 @@ bool xive_kvm_vp_pending(int vcpu_fd)
 		if (ipb & (0x80 >> p))
 			return true;
 	return false;
-}
-
-int xive_kvm_set_irq(unsigned lisn, bool high)
-{
-	int ret;
-
-	record_level(lisn, high);
-	ret = kvm_irq_line(lisn, high);
-	/* The kernel wakes vCPUs it cedes; one halted in userspace checks its context. */
-	if (!ret && high)
-		for (unsigned i = 0; i < vcpu_count(); i++)
-			vcpu_wake(vcpu_get(i));
-	return ret;
 }

@@ -132,13 +132,21 @@ static void spapr_boot_reset(void *opaque)
 	ppc_set_hold_address(c->rtas_addr + SPAPR_HOLD_OFFSET);
 }
 
-/* RTAS event sources are edge-triggered: one KVM_IRQ_LINE delivers. */
+/*
+ * Edge sources (RTAS events, the VTY, MSIs without an irqfd): one
+ * KVM_IRQ_LINE delivers, the same for XICS and XIVE. The kernel wakes the
+ * vCPUs it cedes; one halted in Keel re-checks its presenter.
+ */
 static void raise_event_irq(unsigned irq)
 {
-	int ret = xive_kvm_present() ? xive_kvm_set_irq(irq, true) : xics_kvm_set_irq(irq, true);
+	int ret = kvm_irq_line(irq, true);
 
-	if (ret < 0)
+	if (ret < 0) {
 		warn_report_once("interrupt source 0x%x: %s", irq, g_strerror(-ret));
+		return;
+	}
+	for (unsigned i = 0; i < vcpu_count(); i++)
+		vcpu_wake(vcpu_get(i));
 }
 
 /*

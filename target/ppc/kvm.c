@@ -426,7 +426,7 @@ static bool icp_pending(int fd)
 	uint64_t st;
 	unsigned cppr, mfrr, xisr;
 
-	if (get_reg(fd, KVM_REG_PPC_ICP_STATE, &st) < 0)
+	if (!xics_kvm_present() || get_reg(fd, KVM_REG_PPC_ICP_STATE, &st) < 0)
 		return false;
 	cppr = (st >> KVM_REG_PPC_ICP_CPPR_SHIFT) & KVM_REG_PPC_ICP_CPPR_MASK;
 	xisr = (st >> KVM_REG_PPC_ICP_XISR_SHIFT) & KVM_REG_PPC_ICP_XISR_MASK;

@@ -20,7 +20,5 @@ int xics_kvm_connect_vcpu(int vcpu_fd, unsigned server, GError **err);
 /* Cold state of one vCPU's ICP; vCPU thread. Returns mismatches for the audit variant. */
 void xics_kvm_reset_icp(int vcpu_fd);
 unsigned xics_kvm_audit_icp(int vcpu_fd, unsigned index);
-/* Level of a source (device interrupt); bql held (wakes halted vCPUs). */
-int xics_kvm_set_irq(unsigned irq, bool level);
 
 #endif

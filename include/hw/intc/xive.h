@@ -28,7 +28,5 @@ void xive_kvm_reset_vp(int vcpu_fd);
 unsigned xive_kvm_audit_vp(int vcpu_fd, unsigned index);
 /* An interrupt is pending for a vCPU halted outside KVM_RUN. */
 bool xive_kvm_vp_pending(int vcpu_fd);
-/* A device's line (edge sources: level true triggers); wakes halted vCPUs. */
-int xive_kvm_set_irq(unsigned lisn, bool level);
 
 #endif
